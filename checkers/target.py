@@ -1,0 +1,108 @@
+"""One compilation feeds every engine: build a Foundry project once and load its artefacts."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from checkers import toolchain
+from checkers.errors import BuildError
+
+BUILD_TIMEOUT_S = 600
+
+
+@dataclass(frozen=True)
+class Artifact:
+    name: str
+    source: str  # path relative to the project root, e.g. "src/PerpetualTrading.sol"
+    abi: list[dict[str, Any]]
+    bytecode: str  # creation bytecode, 0x-prefixed
+    deployed_bytecode: str
+    storage_layout: dict[str, Any] | None
+
+    def function_names(self) -> set[str]:
+        return {item["name"] for item in self.abi if item.get("type") == "function"}
+
+
+@dataclass
+class Target:
+    """A built Foundry project. `label` is "platform", a mutant name, or the project path."""
+
+    root: Path
+    label: str = "platform"
+    _artifacts: dict[str, Artifact] = field(default_factory=dict, repr=False)
+
+    @property
+    def out_dir(self) -> Path:
+        return self.root / "out"
+
+    @classmethod
+    def build(cls, root: Path, label: str = "platform", force: bool = False) -> "Target":
+        root = root.resolve()
+        if not (root / "foundry.toml").exists():
+            raise BuildError(f"{root}: not a Foundry project (no foundry.toml)")
+        cmd = [str(toolchain.forge()), "build", "--use", str(toolchain.solc()), "--build-info"]
+        if force:
+            cmd.append("--force")
+        proc = subprocess.run(
+            cmd, cwd=root, env=toolchain.tool_env(), capture_output=True, text=True, timeout=BUILD_TIMEOUT_S
+        )
+        if proc.returncode != 0:
+            raise BuildError(f"{root}: Solidity build failed: {_first_error(proc.stdout + proc.stderr)}")
+        return cls(root=root, label=label)
+
+    @cached_property
+    def artifacts(self) -> dict[str, Artifact]:
+        """Artefacts of the project's own sources (src/), keyed by contract name."""
+        found: dict[str, Artifact] = {}
+        for path in sorted(self.out_dir.glob("*.sol/*.json")):
+            data = json.loads(path.read_text())
+            source = data.get("metadata", {}).get("settings", {}).get("compilationTarget", {})
+            source_path = next(iter(source), "")
+            if not source_path.startswith("src/"):
+                continue
+            name = path.stem
+            found[name] = Artifact(
+                name=name,
+                source=source_path,
+                abi=data.get("abi", []),
+                bytecode=data.get("bytecode", {}).get("object", "0x"),
+                deployed_bytecode=data.get("deployedBytecode", {}).get("object", "0x"),
+                storage_layout=data.get("storageLayout"),
+            )
+        return found
+
+    def artifact(self, name: str) -> Artifact:
+        try:
+            return self.artifacts[name]
+        except KeyError:
+            raise BuildError(f"{self.root}: no compiled contract named {name!r} under src/") from None
+
+
+def _first_error(output: str) -> str:
+    for line in output.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("Error") or "error" in stripped.lower() and ":" in stripped:
+            return stripped
+    return output.strip().splitlines()[-1] if output.strip() else "unknown error"
+
+
+def copy_project(root: Path, into: Path) -> Path:
+    """Copy a Foundry project with its build cache (incremental rebuilds), without broadcast/ logs."""
+    dest = into / root.name
+    shutil.copytree(root, dest, ignore=shutil.ignore_patterns("broadcast", ".git"), symlinks=True)
+    # The platform's foundry.toml points at ../node_modules and ../tools: keep those reachable.
+    for sibling in ("node_modules", "tools"):
+        link = into / sibling
+        if not link.exists():
+            link.symlink_to(toolchain.REPO_ROOT / sibling)
+    return dest
+
+
+def scratch_dir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.24;
+
+/// @notice The calls the platform's modules make on each other. Each module implements its part.
+
+interface IDataStreamOracle {
+    /// @notice Price in WAD (1e18), from the primary (Data Streams) or fallback (AggregatorV3) source;
+    ///         reverts (StalePrice / CircuitBreakerActive / InvalidPrice / UnknownFeed) when none may be used.
+    function getPrice(bytes32 feedId) external view returns (uint256 priceWad);
+    function getTwap(bytes32 feedId, uint256 window) external view returns (uint256 priceWad);
+}
+
+interface ICrossChainVault {
+    /// @notice Moves `amount` of `user`'s free collateral into the caller (PerpetualTrading), as locked margin.
+    function lockCollateral(address user, address token, uint256 amount) external;
+    /// @notice Credits `amount` (already transferred to the vault by the caller) to `user`'s free collateral.
+    function releaseCollateral(address user, address token, uint256 amount) external;
+    /// @notice Credits a deposit that arrived from another chain (called by CrossChainReceiver).
+    function creditCrossChainDeposit(address user, address token, uint256 amount) external;
+    /// @notice Pays out a withdrawal requested on another chain (called by CrossChainReceiver).
+    function processCrossChainWithdrawal(address user, address token, uint256 amount) external;
+    function collateralOf(address user, address token) external view returns (uint256);
+}
+
+interface ICrossChainLendingPool {
+    /// @notice Lends `amount` to the caller (PerpetualTrading only); returns the borrow index at that moment.
+    function borrow(address token, uint256 amount) external returns (uint256 indexAtBorrow);
+    /// @notice Takes `amount` from the caller against `principal` of debt taken at `indexAtBorrow`;
+    ///         `badDebt` is the part of the owed amount nobody could pay (written off, socialised to lenders).
+    function repay(address token, uint256 principal, uint256 indexAtBorrow, uint256 amount, uint256 badDebt) external;
+    function currentIndex(address token) external view returns (uint256);
+    function debtOf(address token, uint256 principal, uint256 indexAtBorrow) external view returns (uint256);
+}
+
+interface IPerpetualTrading {
+    function liquidatePosition(uint256 positionId) external;
+    function isLiquidatable(uint256 positionId) external view returns (bool);
+    function openPositionIds() external view returns (uint256[] memory);
+}
+
+interface IPositionManager {
+    function calculateHealthFactor(uint256 positionId) external view returns (uint256 hfWad);
+    /// @notice Records a position update that arrived from another chain (CrossChainReceiver only).
+    function recordRemotePosition(uint64 sourceChain, uint256 remotePositionId, address trader, int256 sizeDelta)
+        external;
+}
+
+interface ILiquidationEngine {
+    /// @notice A liquidation requested from another chain (CrossChainReceiver only); re-validated locally.
+    function liquidateFromRemote(uint256 positionId) external;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Stand-in for a native `solc` 0.8.24: Foundry, crytic-compile, halmos and Manticore call it.
+// No native solc is reachable on these machines (only npm/PyPI/apt), so it drives solc-js.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const solc = require(path.join(__dirname, '..', 'node_modules', 'solc'));
+
+const argv = process.argv.slice(2);
+
+function out(text) {
+  // writeSync: process.exit() after an async write truncates large outputs on a pipe.
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) {
+    try { off += fs.writeSync(1, buf, off, buf.length - off); }
+    catch (e) { if (e.code !== 'EAGAIN') throw e; }
+  }
+}
+
+if (argv.includes('--version')) {
+  out('solc, the solidity compiler commandline interface\nVersion: 0.8.24+commit.e11b9ed9.Linux.g++\n');
+  process.exit(0);
+}
+
+function optionValues(name) {
+  const values = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name && i + 1 < argv.length) values.push(argv[i + 1]);
+    else if (argv[i].startsWith(name + '=')) values.push(argv[i].slice(name.length + 1));
+  }
+  return values;
+}
+
+if (!argv.includes('--standard-json')) {
+  process.stderr.write('solc-wrapper: only --version and --standard-json are supported\n');
+  process.exit(2);
+}
+
+const roots = [process.cwd()];
+for (const v of optionValues('--base-path')) roots.push(v);
+for (const v of optionValues('--include-path')) roots.push(v);
+for (const v of optionValues('--allow-paths')) for (const p of v.split(',')) if (p) roots.push(p);
+
+function findImports(importPath) {
+  const candidates = path.isAbsolute(importPath) ? [importPath] : roots.map((r) => path.resolve(r, importPath));
+  for (const candidate of candidates) {
+    try { return { contents: fs.readFileSync(candidate, 'utf8') }; } catch (_) { /* try next root */ }
+  }
+  return { error: `File not found in roots ${roots.join(', ')}: ${importPath}` };
+}
+
+const input = fs.readFileSync(0, 'utf8');
+out(solc.compile(input, { import: findImports }));
