@@ -10,6 +10,8 @@ A mutant is a full copy of one platform source file with one deliberate defect a
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -47,11 +49,46 @@ def load_mutants(directory: Path = MUTANTS_DIR) -> dict[str, Mutant]:
     return {m.name: m for m in (parse_mutant(p) for p in sorted(directory.glob("*.sol")))}
 
 
-def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT) -> Target:
-    """Build the platform with `mutant` in place of the file it replaces, in a scratch copy."""
+MUTANT_BUILDS = toolchain.REPO_ROOT / ".verify-cache" / "mutants"
+_HASHED_DIRS = ("src", "test", "script")
+
+
+def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reuse: bool = True) -> Target:
+    """Build the platform with `mutant` in place of the file it replaces.
+
+    Builds are kept under .verify-cache/mutants/<name>-<hash>, keyed by the mutant and every project
+    source, so tests, `verify mutants` and engines share one build per mutant and a source change
+    rebuilds. A build is made in a scratch copy and moved into place only when it succeeded.
+    """
     if not (project / mutant.replaces).exists():
         raise SpecError(f"{mutant.path}: @custom:mutant-of names {mutant.replaces}, which does not exist")
-    copy = copy_project(project, scratch_dir(f"mutant-{mutant.name}-"))
+    final = MUTANT_BUILDS / f"{mutant.name}-{_build_key(mutant, project)}" / project.name
+    if reuse and (final / ".built").exists():
+        return Target(root=final, label=mutant.name)
+    scratch = scratch_dir(f"mutant-{mutant.name}-")
+    copy = copy_project(project, scratch)
     shutil.copyfile(mutant.path, copy / mutant.replaces)
     shutil.rmtree(copy / "mutants", ignore_errors=True)
-    return Target.build(copy, label=mutant.name)
+    Target.build(copy, label=mutant.name)
+    (copy / ".built").write_text(mutant.name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        for sibling in ("node_modules", "tools"):
+            if not (final.parent / sibling).exists():
+                (final.parent / sibling).symlink_to(toolchain.REPO_ROOT / sibling)
+        os.replace(copy, final)  # atomic: a concurrent builder of the same key loses harmlessly
+    except OSError:
+        if not (final / ".built").exists():
+            raise
+    shutil.rmtree(scratch, ignore_errors=True)
+    return Target(root=final, label=mutant.name)
+
+
+def _build_key(mutant: Mutant, project: Path) -> str:
+    digest = hashlib.sha256(mutant.path.read_bytes())
+    digest.update((project / "foundry.toml").read_bytes())
+    for directory in _HASHED_DIRS:
+        for path in sorted((project / directory).rglob("*.sol")):
+            digest.update(str(path.relative_to(project)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

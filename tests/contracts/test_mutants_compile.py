@@ -1,0 +1,21 @@
+"""Every known-bad variant under contracts/mutants/ compiles in place of the file it replaces."""
+from __future__ import annotations
+
+import pytest
+
+from checkers.mutants import build_mutant, load_mutants
+
+MUTANTS = load_mutants()
+
+
+def test_at_least_ten_mutants() -> None:
+    assert len(MUTANTS) >= 10, sorted(MUTANTS)
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_mutant_compiles_and_differs(name: str, platform_target) -> None:
+    mutant = MUTANTS[name]
+    original = (platform_target.root / mutant.replaces).read_text()
+    assert mutant.path.read_text() != original, f"{name} is identical to {mutant.replaces}"
+    target = build_mutant(mutant)
+    assert target.artifacts, f"{name}: no artefacts"
