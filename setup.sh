@@ -29,6 +29,7 @@ if [[ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$NPM_HASH" ]]; then
   rm -rf "$STAGE"; mkdir -p "$STAGE"
   cp package.json package-lock.json "$STAGE/"
   if ! (cd "$STAGE" && npm ci --ignore-scripts --no-audit --no-fund) >"$LOGS/npm.log" 2>&1; then
+    rm -rf "$STAGE"
     if grep -q -E "ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|network" "$LOGS/npm.log"; then
       fail "cannot reach the npm registry (details: $LOGS/npm.log); nothing was changed"
     fi
