@@ -33,13 +33,56 @@ interface ICrossChainLendingPool {
 }
 
 interface IPerpetualTrading {
+    enum Side {
+        Long,
+        Short
+    }
+
     function liquidatePosition(uint256 positionId) external;
     function isLiquidatable(uint256 positionId) external view returns (bool);
     function openPositionIds() external view returns (uint256[] memory);
+    /// @notice Cumulative funding per unit of notional (WAD) of `marketId`, including what accrued since
+    ///         the last stored update (PerpMath.accrueFunding).
+    function currentCumulativeFunding(uint256 marketId) external view returns (int256);
 }
 
 interface IPositionManager {
+    /// @notice One position record. Amounts in collateral-token units, prices WAD.
+    struct Position {
+        address trader;
+        address token; // collateral token (also the borrowed token)
+        uint256 marketId;
+        bytes32 feedId;
+        bool isLong;
+        uint256 size; // notional at entry = collateral * leverage
+        uint256 entryPrice;
+        uint256 collateral;
+        uint256 principal; // borrowed from the lending pool
+        uint256 indexAtBorrow;
+        int256 entryFunding; // market cumulative funding at open
+        uint256 mmBps; // maintenance margin of the market at open
+        bool open;
+    }
+
+    /// @notice Everything the health factor is made of, at the current oracle price.
+    struct PositionState {
+        uint256 price;
+        uint256 value;
+        uint256 debt;
+        int256 fundingOwed;
+        int256 equity;
+        uint256 requirement;
+        uint256 healthFactor;
+    }
+
     function calculateHealthFactor(uint256 positionId) external view returns (uint256 hfWad);
+    function positionState(uint256 positionId) external view returns (PositionState memory);
+    function getPosition(uint256 positionId) external view returns (Position memory);
+    function openPositionIds() external view returns (uint256[] memory);
+    function createPosition(Position calldata p) external returns (uint256 positionId);
+    function updatePosition(uint256 positionId, uint256 collateral, uint256 principal, uint256 indexAtBorrow)
+        external;
+    function closePosition(uint256 positionId) external;
     /// @notice Records a position update that arrived from another chain (CrossChainReceiver only).
     function recordRemotePosition(uint64 sourceChain, uint256 remotePositionId, address trader, int256 sizeDelta)
         external;

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.24;
+
+import {AutomationCompatibleInterface} from
+    "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {PlatformAccess} from "./access/PlatformAccess.sol";
+import {
+    IDataStreamOracle,
+    ICrossChainVault,
+    IPerpetualTrading,
+    IPositionManager,
+    ILiquidationEngine
+} from "./interfaces/IPlatform.sol";
+
+/// @title LiquidationEngine
+/// @notice Chainlink Automation target that finds liquidatable positions (checkUpkeep, off-chain simulation)
+///         and liquidates them (performUpkeep). performData is untrusted input: every id is re-validated
+///         on-chain (PerpetualTrading.isLiquidatable) before it is liquidated, healthy ones are skipped, and
+///         one failing liquidation does not block the others.
+contract LiquidationEngine is PlatformAccess, AutomationCompatibleInterface, ILiquidationEngine {
+    bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
+    bytes32 public constant RECEIVER_ROLE = keccak256("RECEIVER_ROLE");
+    /// @notice At most this many ids are returned by checkUpkeep (keeps performUpkeep's gas bounded).
+    uint256 public constant MAX_BATCH = 20;
+
+    // ---------------------------------------------------------------- storage (append only)
+    IPositionManager public immutable positionManager;
+    IDataStreamOracle public immutable oracle;
+    ICrossChainVault public immutable vault;
+    IPerpetualTrading public perpetualTrading;
+    uint256 public liquidationInterval;
+    uint256 public lastUpkeep;
+    mapping(address asset => bytes32 feedId) public assetFeed;
+
+    // ---------------------------------------------------------------- events
+    event PerpetualTradingSet(address indexed trading);
+    event AssetFeedSet(address indexed asset, bytes32 indexed feedId);
+    event LiquidationIntervalSet(uint256 interval);
+    event LiquidatorAuthorized(address indexed liquidator);
+    event LiquidatorRevoked(address indexed liquidator);
+    event UpkeepPerformed(address indexed caller, uint256 requested, uint256 liquidated);
+    event LiquidationExecuted(uint256 indexed positionId, address indexed caller);
+    event LiquidationSkipped(uint256 indexed positionId);
+    event LiquidationFailed(uint256 indexed positionId, bytes reason);
+    event RemoteLiquidationRequested(uint256 indexed positionId, bool executed);
+
+    // ---------------------------------------------------------------- errors
+    error NotLiquidatable(uint256 positionId);
+    error NotWired();
+
+    constructor(address positionManager_, address oracle_, address vault_, address admin) PlatformAccess(admin) {
+        _requireNonZero(positionManager_);
+        _requireNonZero(oracle_);
+        _requireNonZero(vault_);
+        positionManager = IPositionManager(positionManager_);
+        oracle = IDataStreamOracle(oracle_);
+        vault = ICrossChainVault(vault_);
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function setPerpetualTrading(address trading) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireNonZero(trading);
+        perpetualTrading = IPerpetualTrading(trading);
+        emit PerpetualTradingSet(trading);
+    }
+
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function setAssetFeed(address asset, bytes32 feedId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireNonZero(asset);
+        assetFeed[asset] = feedId;
+        emit AssetFeedSet(asset, feedId);
+    }
+
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function setLiquidationInterval(uint256 interval) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        liquidationInterval = interval;
+        emit LiquidationIntervalSet(interval);
+    }
+
+    /// @notice Authorises a liquidator bot or the Automation forwarder to call performUpkeep / liquidate.
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function authorizeLiquidator(address liquidator) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireNonZero(liquidator);
+        _grantRole(LIQUIDATOR_ROLE, liquidator);
+        emit LiquidatorAuthorized(liquidator);
+    }
+
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function revokeLiquidator(address liquidator) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _revokeRole(LIQUIDATOR_ROLE, liquidator);
+        emit LiquidatorRevoked(liquidator);
+    }
+
+    // ---------------------------------------------------------------- Automation
+
+    /// @notice Upkeep is needed when the interval has elapsed and at least one open position is liquidatable.
+    ///         Positions whose health cannot be read (oracle refuses a price) are left out.
+    /// @return upkeepNeeded whether performUpkeep should be called
+    /// @return performData abi.encode(uint256[] ids) of up to MAX_BATCH liquidatable positions
+    function checkUpkeep(bytes calldata)
+        external
+        view
+        override
+        returns (bool upkeepNeeded, bytes memory performData)
+    {
+        if (address(perpetualTrading) == address(0)) return (false, "");
+        if (block.timestamp < lastUpkeep + liquidationInterval) return (false, "");
+        uint256[] memory open = perpetualTrading.openPositionIds();
+        uint256[] memory ids = new uint256[](open.length < MAX_BATCH ? open.length : MAX_BATCH);
+        uint256 n;
+        for (uint256 i; i < open.length && n < ids.length; ++i) {
+            try perpetualTrading.isLiquidatable(open[i]) returns (bool yes) {
+                if (yes) ids[n++] = open[i];
+            } catch {}
+        }
+        assembly ("memory-safe") {
+            mstore(ids, n)
+        }
+        return (n > 0, abi.encode(ids));
+    }
+
+    /// @notice Liquidates the ids in `performData` that are liquidatable NOW; healthy ones are skipped and
+    ///         a failing one does not block the rest.
+    function performUpkeep(bytes calldata performData) external override onlyRole(LIQUIDATOR_ROLE) whenNotPaused {
+        IPerpetualTrading trading = _trading();
+        uint256[] memory ids = abi.decode(performData, (uint256[]));
+        lastUpkeep = block.timestamp;
+        uint256 done;
+        for (uint256 i; i < ids.length; ++i) {
+            if (_tryLiquidate(trading, ids[i])) ++done;
+        }
+        emit UpkeepPerformed(msg.sender, ids.length, done);
+    }
+
+    /// @notice Liquidates one position; reverts when it is not liquidatable.
+    function liquidate(uint256 positionId) external onlyRole(LIQUIDATOR_ROLE) whenNotPaused {
+        IPerpetualTrading trading = _trading();
+        if (!trading.isLiquidatable(positionId)) revert NotLiquidatable(positionId);
+        trading.liquidatePosition(positionId);
+        emit LiquidationExecuted(positionId, msg.sender);
+    }
+
+    /// @notice A liquidation requested from another chain (CrossChainReceiver); re-validated here, a healthy
+    ///         position is skipped (no revert: the message is not worth retrying).
+    function liquidateFromRemote(uint256 positionId) external onlyRole(RECEIVER_ROLE) whenNotPaused {
+        IPerpetualTrading trading = _trading();
+        bool executed;
+        if (trading.isLiquidatable(positionId)) {
+            trading.liquidatePosition(positionId);
+            executed = true;
+            emit LiquidationExecuted(positionId, msg.sender);
+        } else {
+            emit LiquidationSkipped(positionId);
+        }
+        emit RemoteLiquidationRequested(positionId, executed);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice Oracle price (WAD) of an asset mapped with setAssetFeed.
+    function assetPrice(address asset) external view returns (uint256) {
+        return oracle.getPrice(assetFeed[asset]);
+    }
+
+    function healthFactor(uint256 positionId) external view returns (uint256) {
+        return positionManager.calculateHealthFactor(positionId);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _trading() internal view returns (IPerpetualTrading t) {
+        t = perpetualTrading;
+        if (address(t) == address(0)) revert NotWired();
+    }
+
+    function _tryLiquidate(IPerpetualTrading trading, uint256 id) internal returns (bool) {
+        try trading.isLiquidatable(id) returns (bool yes) {
+            if (!yes) {
+                emit LiquidationSkipped(id);
+                return false;
+            }
+        } catch (bytes memory reason) {
+            emit LiquidationFailed(id, reason);
+            return false;
+        }
+        try trading.liquidatePosition(id) {
+            emit LiquidationExecuted(id, msg.sender);
+            return true;
+        } catch (bytes memory reason) {
+            emit LiquidationFailed(id, reason);
+            return false;
+        }
+    }
+}
