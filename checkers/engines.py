@@ -12,6 +12,7 @@ ENGINES: dict[str, str] = {
     "manticore": "checkers.manticore_runs.engine:ManticoreChecker",
     "halmos": "checkers.halmos_runs.engine:HalmosChecker",
     "fuzz": "checkers.fuzz.engine:FuzzChecker",
+    "upgrade": "checkers.upgrade.engine:UpgradeChecker",
 }
 
 

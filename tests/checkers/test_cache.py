@@ -1,0 +1,75 @@
+"""The result cache: hit when nothing changed, a change to one contract re-runs only its checks."""
+from __future__ import annotations
+
+import json
+
+import fake_engine
+from verify_fixtures import env, spec, tiny_built  # noqa: F401 - fixtures
+
+from checkers import cli
+from checkers.base import Finding, Verdict
+from checkers.cache import ResultCache, cacheable
+
+
+def _ran_since(env, before: int) -> list[str]:
+    return env.ran()[before:]
+
+
+def test_second_run_reuses_every_result(env) -> None:
+    assert cli.main(env.argv("all")) == 0
+    first = json.loads((env.out / "results.json").read_text())
+    assert len(env.ran()) == 4 and first["stats"]["cached"] == 0
+    assert cli.main(env.argv("all")) == 0
+    second = json.loads((env.out / "results.json").read_text())
+    assert len(env.ran()) == 4, "nothing changed: no check may run again"
+    assert second["stats"]["cached"] == 4
+    strip = lambda d: [{k: v for k, v in f.items() if k != "cached"} for f in d["findings"]]  # noqa: E731
+    assert strip(first) == strip(second)
+
+
+def test_changing_one_contract_reruns_only_its_checks(env) -> None:
+    assert cli.main(env.argv("all")) == 0
+    before = len(env.ran())
+    vault = env.root / "src" / "Vault.sol"
+    vault.write_text(vault.read_text().replace("totalDeposits -= amount;", "totalDeposits -= amount; // audited"))
+    assert cli.main(env.argv("all")) == 0
+    # A comment changes the source hash (metadata keccak) even though the bytecode is the same.
+    assert sorted(_ran_since(env, before)) == ["fake FIX-02 platform", "fake FIX-03 platform",
+                                               "fake2 FIX-03 platform"]
+
+
+def test_settings_and_spec_changes_miss(env) -> None:
+    assert cli.main(env.argv("all")) == 0
+    before = len(env.ran())
+    assert cli.main([*env.argv("all"), "--timeout", "7"]) == 0
+    assert len(env.ran()) == before + 4, "a different timeout can change verdicts"
+    before = len(env.ran())
+    env.set_specs([spec("FIX-01", title="renamed"), spec("FIX-02", ("Vault",)),
+                   spec("FIX-03", ("Counter", "Vault"), engines_=("fake", "fake2"))])
+    assert cli.main([*env.argv("all"), "--timeout", "7"]) == 0
+    assert _ran_since(env, before) == ["fake FIX-01 platform"]
+
+
+def test_no_cache_runs_everything_and_stores_nothing(env) -> None:
+    assert cli.main([*env.argv("all"), "--no-cache"]) == 0
+    assert cli.main([*env.argv("all"), "--no-cache"]) == 0
+    assert len(env.ran()) == 8
+    assert not env.cache.exists()
+
+
+def test_crashes_and_skips_are_not_cached(env, tmp_path) -> None:
+    fake_engine.BEHAVIOUR["FIX-01"] = "crash"
+    assert cli.main([*env.argv("check", "FIX-01")]) == 3
+    assert cli.main([*env.argv("check", "FIX-01")]) == 3
+    assert len(env.ran()) == 2
+    assert not cacheable(Finding("X-01", "e", Verdict.SKIPPED, "no tool"))
+    assert cacheable(Finding("X-01", "e", Verdict.UNKNOWN, "timeout"))
+
+
+def test_corrupt_entry_is_a_miss(tmp_path) -> None:
+    cache = ResultCache(tmp_path)
+    key = "ab" + "0" * 62
+    cache.put(key, [Finding("X-01", "e", Verdict.PROVED, "ok")])
+    assert cache.get(key)[0].verdict == Verdict.PROVED
+    (tmp_path / "ab" / f"{key}.json").write_text("{half")
+    assert cache.get(key) is None
