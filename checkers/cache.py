@@ -7,7 +7,8 @@ Key of one (spec, engine, target) check = sha256 over:
   - the settings that can change a verdict (Config.engine_settings()),
   - the contracts the spec names: bytecode (creation + runtime), storage layout and the keccak256 of every
     source file in the contract's compilation metadata (so an edited import invalidates too);
-    generic specs and specs naming no contract hash the whole src/ tree instead,
+    specs naming no contract (or, generic specs on a project, contracts it does not have) hash the whole
+    src/ tree instead,
   - engine-specific inputs outside src/ (ENGINE_INPUTS: sequence engines read test/ harnesses, the upgrade
     engine reads the baseline).
 Anything not in the key cannot change a cached verdict; SKIPPED and crash ERRORs (no counterexample) are not
@@ -31,6 +32,7 @@ from checkers.base import Finding, Spec, Verdict
 from checkers.engines import ENGINES
 from checkers.results import finding_from_dict, finding_to_dict
 from checkers.target import Target
+from checkers.upgrade.baseline import storage_of
 
 CACHE_FORMAT = "1"
 ENGINE_TOOLS: dict[str, tuple[str, ...]] = {
@@ -135,7 +137,9 @@ class TargetHasher:
             else:
                 digest.update(art.bytecode.encode())
                 digest.update(art.deployed_bytecode.encode())
-                digest.update(json.dumps(art.storage_layout, sort_keys=True).encode())
+                # Layouts carry AST ids that shift when forge recompiles an unrelated file in the same job:
+                # hash labels, slots, offsets and type names only.
+                digest.update(json.dumps(storage_of(art.storage_layout), sort_keys=True).encode())
                 for path, keccak in _metadata_sources(self.target, art.name):
                     digest.update(f"{path}={keccak}".encode())
             self._contracts[name] = digest.hexdigest()
@@ -161,7 +165,8 @@ def check_key(spec: Spec, engine: str, target: Target, hasher: TargetHasher, set
     digest.update(engine.encode())
     digest.update(engine_fingerprint(engine).encode())
     digest.update(json.dumps(settings, sort_keys=True).encode())
-    if spec.generic or not spec.contracts:
+    if not spec.contracts or any(c not in hasher.target.artifacts for c in spec.contracts):
+        # A spec naming no contract, or a generic spec on a project without its contracts, looks at all of src/.
         digest.update(hasher.src_tree().encode())
     for contract in sorted(spec.contracts):
         digest.update(hasher.contract(contract).encode())

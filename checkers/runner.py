@@ -11,7 +11,9 @@ Accepted risk is applied here (VIOLATED + spec.accepted_risk -> ACCEPTED_RISK, e
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -171,6 +173,7 @@ def _accept(check: PlannedCheck, findings: list[Finding], cached: bool) -> Check
 def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: str, timeout: float,
             conn: Connection) -> None:
     """Runs in a forked child. Never raises: every outcome goes back as a message."""
+    os.setpgrp()  # its own process group: a timeout kills the engine's subprocesses (forge, halmos) too
     target = Target(root=root, label=label)
     for index, spec in specs:
         conn.send(("start", index))
@@ -206,8 +209,7 @@ def _execute(batches: deque, checks: Sequence[PlannedCheck], engines: dict[str, 
 
     def stop(state: _Running, verdict: Verdict | None, summary: str) -> None:
         del running[state.conn]
-        if state.process.is_alive():
-            state.process.kill()
+        _kill_group(state.process)
         state.process.join()
         state.conn.close()
         pending = [i for i in state.indices if i not in state.done]
@@ -223,6 +225,23 @@ def _execute(batches: deque, checks: Sequence[PlannedCheck], engines: dict[str, 
         if rest:
             batches.appendleft((state.engine, state.target, rest))
 
+    try:
+        _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, stop, on_progress)
+    finally:
+        for state in list(running.values()):  # interrupted: leave no engine (or its solver) running
+            _kill_group(state.process)
+
+
+def _kill_group(process: Any) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, TypeError):
+        pass
+    if process.is_alive():
+        process.kill()
+
+
+def _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, stop, on_progress) -> None:
     while batches or running:
         while batches and len(running) < config.jobs:
             name, target, indices = batches.popleft()

@@ -142,3 +142,24 @@ def call_for_action(abi_actions: list[dict[str, Any]], name: str, values: list[i
         raise KeyError(f"harness has no act_{name} for check_/testFuzz_{name}")
     data = action["selector"] + encode_args(action["types"], values)
     return Call(action["signature"], data, decode_args(action["types"], data[8:]))
+
+
+def mutant_project(mutant_name: str, into: Path, project: Path | None = None) -> Path:
+    """A copy of the platform with one mutant in place, not built: the sequence engines compile only what their
+    harness needs (forge's sparse test builds, halmos's and Manticore's own out dirs). Use
+    checkers.mutants.build_mutant when a full build of the mutant is wanted."""
+    import shutil
+
+    from checkers import toolchain
+    from checkers.mutants import load_mutants
+    from checkers.target import copy_project
+
+    project = project or toolchain.PLATFORM_PROJECT
+    mutant = load_mutants()[mutant_name]
+    dest = copy_project(project, into)
+    shutil.copyfile(mutant.path, dest / mutant.replaces)
+    shutil.rmtree(dest / "mutants", ignore_errors=True)
+    shutil.rmtree(dest / "out-symbolic", ignore_errors=True)  # the engines' ledger belongs to one target
+    for persisted in ("fuzz", "invariant"):  # failures persisted by an earlier forge run are not this target's
+        shutil.rmtree(dest / "cache" / persisted, ignore_errors=True)
+    return dest

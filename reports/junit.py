@@ -11,7 +11,7 @@ from reports.view import cx_lines, replay_command
 def render(results: RunResults) -> str:
     suites = ET.Element("testsuites", name="verify")
     by_target: dict[str, list] = {}
-    for c in results.checks:
+    for c in results.platform_checks():  # findings on mutants are judged by the kill matrix suite below
         by_target.setdefault(c.finding.target, []).append(c)
     titles = {s.id: s.title for s in results.specs}
     for target, checks in by_target.items():
@@ -44,5 +44,17 @@ def render(results: RunResults) -> str:
         for key, value in counts.items():
             suite.set(key, str(value))
         suite.set("time", f"{total:.3f}")
+    if results.mutants:
+        suite = ET.SubElement(suites, "testsuite", name="verify.mutants", tests=str(len(results.mutants)),
+                              failures=str(sum(not m.killed for m in results.mutants)), errors="0", skipped="0")
+        for m in results.mutants:
+            case = ET.SubElement(suite, "testcase", classname="mutants", name=m.name, time="0")
+            if not m.killed:
+                why = f"build failed: {m.error}" if m.error else f"not caught by {', '.join(m.missed_by)}"
+                ET.SubElement(case, "failure", message=f"mutant survived: {why}", type="SURVIVED").text = \
+                    f"{m.description}\nmust be caught by: {', '.join(m.breaks)}"
+            else:
+                ET.SubElement(case, "system-out").text = "caught by " + ", ".join(
+                    f"{s} ({'/'.join(e)})" for s, e in m.caught_by.items())
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -45,6 +45,16 @@ class View:
     exit_code: int
     counts: dict[str, int]
 
+    def engine_findings(self, engine: str) -> list[Finding]:
+        return [c.finding for c in self.results.platform_checks() if c.finding.engine == engine]
+
+    @staticmethod
+    def tally(findings: list[Finding]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for f in sorted(findings, key=lambda f: f.verdict):
+            out[f.verdict.name] = out.get(f.verdict.name, 0) + 1
+        return out
+
 
 def build_view(results: RunResults) -> View:
     platform = results.platform_checks()

@@ -25,8 +25,8 @@ SPECS = (
         id="LEND-02",
         title="Debt with interest is >= principal and rounds up",
         rationale=(
-            "Rounding debt down lets borrowers repay less than they owe, one unit at a time (Compound/Aave "
-            "'rounding in favour of the protocol'; the Hundred Finance and Radiant 2023 rounding exploits)."
+            "Rounding debt down lets borrowers repay less than they owe, one unit at a time. Lending protocols "
+            "round debt up (Morpho Blue values borrow shares with toAssetsUp in its health check)."
         ),
         severity=Severity.HIGH,
         category="lending",
@@ -40,7 +40,8 @@ SPECS = (
         rationale=(
             "ERC-4626 rounding rules (mint/withdraw round up, deposit/redeem round down) and the virtual "
             "share/asset offset stop donation and inflation attacks (OpenZeppelin ERC4626, Morpho Blue "
-            "SharesMathLib, the Hundred Finance and Sonne exploits of empty markets)."
+            "SharesMathLib). Rounding in empty markets was exploited at Hundred Finance (April 2023), Radiant "
+            "(January 2024) and Sonne (May 2024)."
         ),
         severity=Severity.CRITICAL,
         category="lending",

@@ -13,8 +13,8 @@ SPECS = (
         title="A position with HF >= 1e18 is never liquidatable (liquidatable iff equity < maintenance)",
         rationale=(
             "The platform has one health factor, equity / maintenance requirement (docs/platform.md section 1). "
-            "Liquidating a healthy position is theft of the trader's margin (Aave v3's HF >= 1 invariant, "
-            "bZx/Fulcrum and many off-by-one '<=' liquidation bugs). Proved with the exact rule: liquidatable "
+            "Liquidating a healthy position is theft of the trader's margin (Aave v3 refuses a liquidation "
+            "unless HF < 1: ValidationLogic.validateLiquidationCall, HEALTH_FACTOR_NOT_BELOW_THRESHOLD). Proved with the exact rule: liquidatable "
             "iff equity <= 0 or equity < requirement, and no overflow in the domain."
         ),
         severity=Severity.CRITICAL,

@@ -10,8 +10,9 @@ SPECS = (
         id="ORCL-01",
         title="A stale, future-dated or invalid primary price is never selected",
         rationale=(
-            "Stale Chainlink answers have caused wrong liquidations (Venus/LUNA May 2022, Inverse Finance); "
-            "Chainlink's guidance is to check updatedAt against the heartbeat. selectSource must never return "
+            "Chainlink's guidance is to check updatedAt against the feed's heartbeat; a missing staleness check "
+            "is among the most frequent oracle audit findings, and the May 2022 LUNA crash (Venus, Blizz) "
+            "showed the damage of prices that no longer follow the market. selectSource must never return "
             "the primary beyond the heartbeat, nor a fallback that is stale or non-positive."
         ),
         severity=Severity.CRITICAL,
@@ -55,7 +56,7 @@ SPECS = (
         title="The TWAP lies within [min, max] of the prices in its window",
         rationale=(
             "A time-weighted average outside the observed range means the accumulator or the division is wrong "
-            "(Uniswap v2's price0CumulativeLast design; TWAP manipulation incidents rely on exact bounds)."
+            "(Uniswap v2's price0CumulativeLast design, which the platform's accumulator follows)."
         ),
         severity=Severity.MEDIUM,
         category="oracle",

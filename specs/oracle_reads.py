@@ -9,7 +9,8 @@ EXPECTED_MUTANTS = {"ORCL-10": ("M07_FallbackNoStaleness",)}
 SPECS = (
     Spec(
         id="ORCL-10",
-        title="Every latestRoundData()/Data Streams report read checks staleness (timestamp vs a threshold) and answer > 0",
+        title=("Every latestRoundData()/Data Streams report read checks staleness (timestamp vs a threshold) "
+               "and answer > 0"),
         rationale=(
             "Chainlink Data Feeds docs: check updatedAt against the feed's heartbeat and reject non-positive "
             "answers; Data Streams reports carry observationsTimestamp/expiresAt for the same purpose. Stale or "

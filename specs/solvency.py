@@ -13,8 +13,9 @@ SPECS = (
             "A liquidation must account for every unit of the debt: the pool is repaid from the position's "
             "proceeds, the insurance fund covers what it can of the shortfall, and the rest is recorded as bad "
             "debt (Aave v3 records deficits, Morpho Blue's liquidate realises bad debt explicitly against "
-            "suppliers). Penalty and the trader's remainder come only out of proceeds - repaid. An off-by-one "
-            "here silently creates or destroys money (Compound cToken rounding exploits, Euler 2023)."
+            "suppliers). Penalty and the trader's remainder come only out of proceeds - repaid. An accounting gap "
+            "here silently creates or destroys money (Euler, March 2023: an unchecked path left unaccounted "
+            "bad debt that drained the pools)."
         ),
         severity=Severity.CRITICAL,
         category="solvency",

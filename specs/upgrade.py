@@ -21,6 +21,7 @@ SPECS = (
         category="upgrade",
         contracts=(),  # every contract in the baseline; the cache hashes the whole src/ tree
         engines=("upgrade",),
+        mutants=("M21_StorageSlotInserted",),
         generic=True,
     ),
     Spec(
@@ -35,6 +36,7 @@ SPECS = (
         category="upgrade",
         contracts=(),
         engines=("upgrade",),
+        mutants=("M22_SelectorRemoved",),
         generic=True,
     ),
 )

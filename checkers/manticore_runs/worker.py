@@ -42,10 +42,6 @@ def _configure(job: dict[str, Any]) -> None:
     platform_evm.EVM._consume = lambda self, fee: None
 
 
-def _word(value: int) -> str:
-    return str(value)
-
-
 def run(job: dict[str, Any]) -> None:
     _configure(job)
     from manticore.core.smtlib import SolverUnknown  # noqa: F401  (import checks the install)

@@ -79,7 +79,8 @@ class OneStepAdminRotation(RuleDetector):
         for contract in self.src_contracts():
             names = {b.name for b in contract.inheritance} | {contract.name}
             if names & {"AccessControlDefaultAdminRules", "AccessControlDefaultAdminRulesUpgradeable",
-                        "Ownable2Step", "Ownable2StepUpgradeable"}:
+                        "Ownable2Step", "Ownable2StepUpgradeable", "Ownable2StepMsgSender",
+                        "ConfirmedOwnerWithProposal"}:
                 self.examined.add(contract.name)
                 continue
             if names & {"Ownable", "OwnableUpgradeable"}:

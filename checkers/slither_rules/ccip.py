@@ -63,7 +63,8 @@ class CcipRouterOnly(CcipBase):
     CONFIDENCE = DetectorClassification.HIGH
     WIKI = WIKI_BASE + ARGUMENT
     WIKI_TITLE = "CCIP receiver not router-only"
-    WIKI_DESCRIPTION = "ccipReceive (and any other public path into _ccipReceive) must check msg.sender against the router."
+    WIKI_DESCRIPTION = ("ccipReceive (and any other public path into _ccipReceive) must check msg.sender against "
+                        "the router.")
     WIKI_EXPLOIT_SCENARIO = "Anyone calls ccipReceive with a forged Any2EVMMessage that credits a deposit."
     WIKI_RECOMMENDATION = "Keep CCIPReceiver's onlyRouter on ccipReceive; expose no other path into _ccipReceive."
     SPEC_IDS = ("CCIP-01",)
@@ -94,7 +95,7 @@ class CcipSenderAllowlist(CcipBase):
     WIKI_DESCRIPTION = ("Before any state change or external call, the receive path must compare "
                         "message.sourceChainSelector and the decoded message.sender with stored allowlists.")
     WIKI_EXPLOIT_SCENARIO = "An attacker's contract on any CCIP chain sends a message that the receiver executes."
-    WIKI_RECOMMENDATION = "Check allowlistedSourceChains[chain] and allowlistedSenders[sender] first (revert otherwise)."
+    WIKI_RECOMMENDATION = "Check allowlistedSourceChains[chain] and allowlistedSenders[sender] first; revert."
     SPEC_IDS = ("CCIP-02",)
 
     def _detect(self) -> list:
@@ -132,7 +133,8 @@ class CcipReplayGuard(CcipBase):
         results: list = []
         for contract, entry in self.receivers():
             trace = flow.walk(entry)
-            checked = {t[3:] for e in trace.of("guard") if "messageId" in e.tags for t in e.tags if t.startswith("sv:")}
+            checked = {t[3:] for e in trace.of("guard") if "messageId" in e.tags
+                       for t in e.tags if t.startswith("sv:")}
             recorded = {e.name for e in trace.of("write") if "messageId" in e.tags and not e.in_catch}
             if not checked & recorded:
                 detail = ("records it but never checks it" if recorded else
@@ -206,7 +208,8 @@ class CcipFailurePause(CcipBase):
             if not pauses:
                 self.report(results, where, f"{contract.name}'s failure path never pauses processing")
             elif not any(e.kind == "guard" and "state" in e.tags for e in caught):
-                self.report(results, where, f"{contract.name} pauses on the first failure, not past a counted threshold")
+                self.report(results, where,
+                            f"{contract.name} pauses on the first failure, not past a counted threshold")
         return results
 
 

@@ -35,8 +35,8 @@ class TransferBeforeWrite(RuleDetector):
                 if after:
                     t = trace.events[transfers[0]]
                     names = ", ".join(sorted({e.name for e in after}))
-                    self.report(results, f, f"{contract.name}.{f.name} writes {names} after {t.name} "
-                                            f"(line {t.node.source_mapping.lines[0] if t.node.source_mapping.lines else '?'})")
+                    line = t.node.source_mapping.lines[0] if t.node.source_mapping.lines else "?"
+                    self.report(results, f, f"{contract.name}.{f.name} writes {names} after {t.name} (line {line})")
         return results
 
 

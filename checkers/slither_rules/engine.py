@@ -73,16 +73,17 @@ class Analysis:
     @property
     def builtin(self) -> list[RuleFinding]:
         """Built-in detector findings on src/, computed once on the already parsed build."""
-        if self._builtin is None:
-            started = time.monotonic()
-            with _quiet():
-                self._builtin = _run_detectors(self._slither, self._owned, builtin_detectors(), set())[0]
-            self.builtin_s = time.monotonic() - started
-        return self._builtin
+        with _LOCK:
+            if self._builtin is None:
+                started = time.monotonic()
+                with _quiet():
+                    self._builtin = _run_detectors(self._slither, self._owned, builtin_detectors(), set())[0]
+                self.builtin_s = time.monotonic() - started
+            return self._builtin
 
 
 _CACHE: dict[tuple, Analysis] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 
 
 def builtin_detectors() -> list[type]:
@@ -191,7 +192,7 @@ class SlitherChecker(Checker):
 
     def available(self) -> Availability:
         try:
-            import crytic_compile  # noqa: F401
+            import crytic_compile  # noqa: F401  (presence check)
             import slither  # noqa: F401
 
             from checkers import toolchain

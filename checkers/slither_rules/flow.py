@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from slither.core.cfg.node import Node, NodeType
-from slither.core.declarations import Function, Modifier, SolidityFunction, SolidityVariable, SolidityVariableComposed
+from slither.core.declarations import Function, Modifier, SolidityVariable, SolidityVariableComposed
 from slither.core.declarations.structure import Structure
 from slither.core.solidity_types import UserDefinedType
 from slither.core.variables.state_variable import StateVariable
 from slither.slithir.operations import (
-    Assignment,
-    Binary,
+    Condition,
     Delete,
     EventCall,
     HighLevelCall,
@@ -40,11 +39,12 @@ from slither.slithir.operations import (
 from slither.slithir.variables import Constant, ReferenceVariable, TupleVariable
 
 MAX_DEPTH = 8
-MESSAGE_FIELDS = {"sourceChainSelector": "chain", "sender": "sender", "messageId": "messageId", "data": "data",
-                  "destTokenAmounts": "tokens"}
+MESSAGE_FIELDS = {"sourceChainSelector": "chain", "sender": "sender", "messageId": "messageId",
+                  "data": "data", "destTokenAmounts": "tokens"}
 REPORT_FIELDS = {"price": "answer", "benchmarkPrice": "answer", "observationsTimestamp": "updatedAt",
                  "validFromTimestamp": "updatedAt", "expiresAt": "updatedAt"}
-ROUND_DATA = {1: "answer", 3: "updatedAt"}  # latestRoundData() -> (roundId, answer, startedAt, updatedAt, answeredInRound)
+# latestRoundData() -> (roundId, answer, startedAt, updatedAt, answeredInRound)
+ROUND_DATA = {1: "answer", 3: "updatedAt"}
 OUT_TRANSFERS = {"transfer", "safeTransfer", "send", "sendValue"}
 FROM_TRANSFERS = {"transferFrom", "safeTransferFrom"}
 PAUSE_FUNCTIONS = {"_pause", "pause"}
@@ -148,16 +148,21 @@ class Walker:
 
         self._positions = _try_return_positions(node) if node.type == NodeType.TRY else None
         read_tags: set[str] = set()
+        cond_tags: set[str] | None = None  # tags of the tested value itself, when the node has one
         is_guard = node.type in (NodeType.IF, NodeType.IFLOOP)
         for ir in node.irs:
             tags = self._ir(ir, taint, tuples, emit, in_catch, in_success)
             read_tags |= tags
             for v in ir.read:
                 read_tags |= self._tags(v, taint)
+            if isinstance(ir, Condition):
+                cond_tags = set(self._tags(ir.value, taint))
             if isinstance(ir, SolidityCall):
                 fname = ir.function.name
                 if fname.startswith(("require(", "assert(")):
                     is_guard = True
+                    if ir.arguments:
+                        cond_tags = set(self._tags(ir.arguments[0], taint))
                 elif fname.startswith("revert"):
                     emit("revert")
             if isinstance(ir, Return):
@@ -168,7 +173,7 @@ class Walker:
         if node.type == NodeType.TRY:
             emit("try")
         if is_guard:
-            emit("guard", read_tags)
+            emit("guard", cond_tags if cond_tags is not None else read_tags)
 
     # -- operations -----------------------------------------------------------------------------------------
     def _tags(self, v, taint: dict) -> frozenset[str]:
@@ -208,8 +213,10 @@ class Walker:
         elif isinstance(ir, HighLevelCall) and not isinstance(ir, LibraryCall):
             name = ir.function_name.value if isinstance(ir.function_name, Constant) else str(ir.function_name)
             args = [self._tags(a, taint) for a in ir.arguments]
-            out = frozenset({"call"}).union(*args) if args else frozenset({"call"})
             view = isinstance(ir.function, Function) and (ir.function.view or ir.function.pure)
+            # a view call's result is a fresh read ("call"); a state-changing call's result is an outcome ("effect")
+            kind = frozenset({"call"} if view else {"effect"})
+            out = kind.union(*args) if args else kind
             if name == "latestRoundData" and isinstance(ir.lvalue, TupleVariable):
                 def slot(i: int) -> frozenset:
                     return frozenset({"call", ROUND_DATA[i]}) if i in ROUND_DATA else frozenset({"call"})

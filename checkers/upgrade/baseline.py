@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eth_utils import function_signature_to_4byte_selector
-
 from checkers.target import Target
 
 BASELINE_NAME = "upgrade-baseline.json"
@@ -56,6 +54,8 @@ def _canonical_type(param: dict[str, Any]) -> str:
 
 def selectors_of(abi: list[dict[str, Any]]) -> dict[str, str]:
     """signature -> 0x selector of every external/public function."""
+    from eth_utils import function_signature_to_4byte_selector  # lazy: the cache imports this module
+
     out = {}
     for item in abi:
         if item.get("type") == "function":

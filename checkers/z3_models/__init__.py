@@ -14,7 +14,10 @@ Semantics choice: unbounded mathematical integers (z3 `Int`) with explicit range
   * Branches and early returns guard the revert conditions of the code they skip.
 Why Int and not BV256: the properties are nonlinear (size*price/entry, index*rate*dt, shares*assets/shares);
 Z3's nonlinear integer arithmetic decides them in milliseconds, whereas 256-bit multiplications/divisions
-bit-blast into very large circuits (the same queries ran into the timeout). Measured in bench/bench_z3.py.
+bit-blast into very large circuits. Measured here: LEND-02's core (ceilDiv(p * i1, i0) >= p) is unsat in
+0.09 s over Int and still `unknown` after a 20 s timeout over BitVec(256). Timings: bench/bench_z3.py.
+Where Z3's nonlinear search is slow (LIQ-02), an obligation states auxiliary lemmas that are proved first
+and then assumed, and may abstract subterms in a first cheaper query (see obligation.Obligation).
 
 Soundness limits (stated in every Finding's evidence):
   * The models cover the pure PerpMath functions; how platform contracts compose them is an assumption

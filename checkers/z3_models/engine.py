@@ -1,16 +1,19 @@
 """The Z3 engine: conformance of the models against the target's bytecode, then the proof of each spec."""
 from __future__ import annotations
 
+import re
 import threading
 import time
 import traceback
+from pathlib import Path
 
-from checkers.base import Availability, Checker, Counterexample, Evidence, Finding, Spec, Verdict
+from checkers.base import Availability, Checker, Counterexample, Evidence, Finding, SourceLocation, Spec, Verdict
 from checkers.z3_models import conformance
 from checkers.z3_models.obligation import Obligation
 from checkers.z3_models.prover import Decision, decide
 from checkers.z3_models.registry import OBLIGATIONS
 
+LIBRARY = "src/libraries/PerpMath.sol"
 SOLVER = "z3 (Int arithmetic with uint256/int256 range constraints and revert predicates)"
 _LOCK = threading.Lock()  # z3's default context is not thread-safe
 _OBLIGATIONS: dict[str, Obligation] = {}
@@ -63,7 +66,7 @@ class Z3Checker(Checker):
             if name in report.mismatches:
                 return self._mismatch(spec, target, report.mismatches[name], start)
         decision = decide(ob, timeout_s)
-        base = dict(solver=SOLVER, domain=ob.domain, assumptions=tuple(text for text, _ in ob.assumptions),
+        base = dict(solver=SOLVER, domain=ob.domain, locations=_locations(target.root, ob.uses), assumptions=tuple(text for text, _ in ob.assumptions),
                     bounds={"conformance_inputs": str(sum(report.calls.get(n, 0) for n in ob.uses)),
                             "conformance_seed": str(conformance.SEED)})
         lemma_note = ("; auxiliary lemmas proved first: " + "; ".join(t for t, _ in ob.lemmas)) if ob.lemmas else ""
@@ -112,7 +115,7 @@ class Z3Checker(Checker):
         return self._finding(
             spec, target, Verdict.ERROR,
             f"conformance mismatch in {m.function}: the proof's model is not the compiled code ({m.describe()})",
-            Evidence(counterexample=cex, solver=SOLVER), start,
+            Evidence(counterexample=cex, solver=SOLVER, locations=_locations(target.root, (m.function,))), start,
         )
 
     def _finding(self, spec: Spec, target, verdict: Verdict, summary: str, evidence: Evidence | None = None,
@@ -126,3 +129,18 @@ def _dec(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v)
+
+
+def _locations(root: Path, functions: tuple[str, ...]) -> tuple[SourceLocation, ...]:
+    """Where each modelled function is defined in the target's PerpMath (for SARIF and the report)."""
+    try:
+        lines = (Path(root) / LIBRARY).read_text().splitlines()
+    except OSError:
+        return ()
+    found = []
+    for name in functions:
+        pattern = re.compile(rf"\bfunction\s+{re.escape(name)}\s*\(")
+        line = next((i for i, text in enumerate(lines, 1) if pattern.search(text)), None)
+        if line is not None:
+            found.append(SourceLocation(file=LIBRARY, line=line, contract="PerpMath", function=name))
+    return tuple(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import z3
 
 from checkers.z3_models.obligation import AMOUNT_MAX, BPS, PRICE_MAX, WAD, Builder, Obligation
-from checkers.z3_models.solidity import UINT_MAX, Ctx, ModelFunction
+from checkers.z3_models.solidity import Ctx, ModelFunction
 
 U = "uint256"
 SOURCE_NONE, SOURCE_PRIMARY, SOURCE_FALLBACK = 0, 1, 2

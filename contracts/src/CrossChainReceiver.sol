@@ -17,8 +17,9 @@ import {PlatformAccess} from "./access/PlatformAccess.sol";
 import {ICrossChainVault, IPositionManager, ILiquidationEngine} from "./interfaces/IPlatform.sol";
 
 /// @notice Kinds of platform CCIP message; payload = abi.encode(MessageType, bytes body).
-///         ASSET_DEPOSIT / ASSET_WITHDRAWAL body: abi.encode(address user, address sourceToken, uint256 amount),
-///         tokens travel as the message's CCIP token transfer. POSITION_UPDATE body:
+///         ASSET_DEPOSIT / ASSET_WITHDRAWAL body: abi.encode(address user, address sourceToken, uint256 amount,
+///         uint256 nonce); the tokens travel as the message's CCIP token transfer (the delivered token and amount
+///         are what gets credited). POSITION_UPDATE body:
 ///         abi.encode(uint256 remotePositionId, address trader, int256 sizeDelta). POSITION_LIQUIDATION body:
 ///         abi.encode(uint256 positionId).
 enum MessageType {
@@ -161,7 +162,7 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccess {
     function _dispatch(Client.Any2EVMMessage memory message) internal {
         (MessageType kind, bytes memory body) = abi.decode(message.data, (MessageType, bytes));
         if (kind == MessageType.ASSET_DEPOSIT || kind == MessageType.ASSET_WITHDRAWAL) {
-            (address user,,) = abi.decode(body, (address, address, uint256));
+            (address user,,,) = abi.decode(body, (address, address, uint256, uint256));
             if (message.destTokenAmounts.length != 1) revert MissingTokenTransfer(message.messageId);
             address token = message.destTokenAmounts[0].token;
             uint256 amount = message.destTokenAmounts[0].amount;

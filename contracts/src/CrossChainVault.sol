@@ -35,6 +35,8 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     /// @notice Sum of all users' free collateral per token (what the vault owes).
     mapping(address => uint256) public totalCollateral;
     uint32 public ccipGasLimit = DEFAULT_CCIP_GAS_LIMIT;
+    /// @notice Counter carried in every outgoing message, so two identical transfers are distinct messages.
+    uint256 public messageNonce;
 
     event TokenSupportSet(address indexed token, bool supported);
     event ChainSupportSet(uint64 indexed chainSelector, bool supported);
@@ -128,8 +130,8 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
         if (!supportedTokens[token]) revert TokenNotSupported(token);
         if (amount == 0) revert ZeroAmount();
         _credit(msg.sender, token, amount);
-        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
         emit CollateralDeposited(msg.sender, token, amount);
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @notice Debits before transferring (checks-effects-interactions).
@@ -137,8 +139,8 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     function withdrawCollateral(address token, uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         _debit(msg.sender, token, amount);
-        IERC20(token).safeTransfer(msg.sender, amount);
         emit CollateralWithdrawn(msg.sender, token, amount);
+        IERC20(token).safeTransfer(msg.sender, amount);
     }
 
     function collateralOf(address user, address token) external view returns (uint256) {
@@ -156,8 +158,8 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     {
         if (amount == 0) revert ZeroAmount();
         _debit(user, token, amount);
-        IERC20(token).safeTransfer(msg.sender, amount);
         emit CollateralLocked(user, token, amount, msg.sender);
+        IERC20(token).safeTransfer(msg.sender, amount);
     }
 
     /// @inheritdoc ICrossChainVault
@@ -201,8 +203,8 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     {
         if (amount == 0) revert ZeroAmount();
         _requireBacked(token, amount);
-        IERC20(token).safeTransfer(user, amount);
         emit CrossChainWithdrawalPaid(user, token, amount);
+        IERC20(token).safeTransfer(user, amount);
     }
 
     // ------------------------------------------------------------------ cross-chain (source side)
@@ -240,9 +242,9 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     function quoteFee(uint64 destChainSelector, address token, uint256 amount) external view returns (uint256) {
         address receiver = remoteReceivers[destChainSelector];
         if (receiver == address(0)) revert NoRemoteReceiver(destChainSelector);
-        return router.getFee(
-            destChainSelector, _message(receiver, MessageType.ASSET_DEPOSIT, msg.sender, token, amount)
-        );
+        Client.EVM2AnyMessage memory message =
+            _message(receiver, MessageType.ASSET_DEPOSIT, msg.sender, token, amount, messageNonce + 1);
+        return router.getFee(destChainSelector, message);
     }
 
     function _send(uint64 dest, MessageType kind, address user, address token, uint256 amount)
@@ -252,19 +254,30 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
         if (!supportedChains[dest]) revert ChainNotSupported(dest);
         address receiver = remoteReceivers[dest];
         if (receiver == address(0)) revert NoRemoteReceiver(dest);
-        Client.EVM2AnyMessage memory message = _message(receiver, kind, user, token, amount);
+        messageNonce += 1;
+        Client.EVM2AnyMessage memory message = _message(receiver, kind, user, token, amount, messageNonce);
         fee = router.getFee(dest, message);
         uint256 linkBalance = linkToken.balanceOf(address(this));
         uint256 owedLink = totalCollateral[address(linkToken)];
         uint256 available = linkBalance > owedLink ? linkBalance - owedLink : 0;
         if (fee > available) revert NotEnoughLink(available, fee);
-        linkToken.forceApprove(address(router), fee);
-        IERC20(token).forceApprove(address(router), amount);
+        if (token == address(linkToken)) {
+            linkToken.forceApprove(address(router), fee + amount);
+        } else {
+            linkToken.forceApprove(address(router), fee);
+            IERC20(token).forceApprove(address(router), amount);
+        }
         messageId = router.ccipSend(dest, message);
     }
 
-    function _message(address receiver, MessageType kind, address user, address token, uint256 amount)
-        internal
+    function _message(
+        address receiver,
+        MessageType kind,
+        address user,
+        address token,
+        uint256 amount,
+        uint256 nonce
+    ) internal
         view
         returns (Client.EVM2AnyMessage memory)
     {
@@ -272,7 +285,7 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
         tokenAmounts[0] = Client.EVMTokenAmount({token: token, amount: amount});
         return Client.EVM2AnyMessage({
             receiver: abi.encode(receiver),
-            data: abi.encode(kind, abi.encode(user, token, amount)),
+            data: abi.encode(kind, abi.encode(user, token, amount, nonce)),
             tokenAmounts: tokenAmounts,
             feeToken: address(linkToken),
             extraArgs: Client._argsToBytes(

@@ -2,7 +2,7 @@
 pragma solidity 0.8.24;
 
 import {Test} from "forge-std/Test.sol";
-import {PlatformFixture} from "./mocks/PlatformFixture.sol";
+import {PlatformFixture, IFixtureVault} from "./mocks/PlatformFixture.sol";
 import {MockUSDC} from "./mocks/MockUSDC.sol";
 import {MockPriceOracle} from "./mocks/MockPriceOracle.sol";
 import {MockVault} from "./mocks/MockVault.sol";
@@ -21,7 +21,7 @@ contract PlatformHandler is Test {
 
     MockUSDC internal usdc;
     MockPriceOracle internal oracle;
-    MockVault internal vault;
+    IFixtureVault internal vault;
     PositionManager internal pm;
     CrossChainLendingPool internal pool;
     LiquidationEngine internal engine;
@@ -40,7 +40,7 @@ contract PlatformHandler is Test {
     constructor(address[8] memory a) {
         usdc = MockUSDC(a[0]);
         oracle = MockPriceOracle(a[1]);
-        vault = MockVault(a[2]);
+        vault = IFixtureVault(a[2]);
         pm = PositionManager(a[3]);
         pool = CrossChainLendingPool(a[4]);
         engine = LiquidationEngine(a[5]);

@@ -4,6 +4,7 @@ pragma solidity 0.8.24;
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {PlatformFixture} from "./mocks/PlatformFixture.sol";
 import {IPerpetualTrading, IPositionManager} from "../src/interfaces/IPlatform.sol";
+import {CrossChainReceiver} from "../src/CrossChainReceiver.sol";
 
 /// @notice The design's "test pause/unpause for all contracts": with every module paused, each state-changing
 ///         entry point reverts EnforcedPause; the documented exemptions (repay, liquidation, record close,
@@ -11,6 +12,7 @@ import {IPerpetualTrading, IPositionManager} from "../src/interfaces/IPlatform.s
 contract PauseAllTest is PlatformFixture {
     address internal receiver = makeAddr("receiver");
     uint256 internal id;
+    CrossChainReceiver internal ccReceiver;
 
     function setUp() public {
         vm.warp(1_700_000_000);
@@ -20,6 +22,7 @@ contract PauseAllTest is PlatformFixture {
         _deposit(alice, 20_000 * USDC);
         id = _open(alice, true, 100_000 * USDC, 10);
         vm.startPrank(admin);
+        ccReceiver = new CrossChainReceiver(makeAddr("ccipRouter"), address(realVault), address(pm), address(engine), admin);
         pm.grantRole(pm.RECEIVER_ROLE(), receiver);
         engine.grantRole(engine.RECEIVER_ROLE(), receiver);
         vm.stopPrank();
@@ -32,12 +35,26 @@ contract PauseAllTest is PlatformFixture {
         pool.pause();
         engine.pause();
         trading.pause();
+        realVault.pause();
+        ccReceiver.pause();
         vm.stopPrank();
     }
 
     function test_everyModuleRejectsStateChangesWhenPaused() public {
         _pauseAll();
         assertTrue(dso.paused() && pm.paused() && pool.paused() && engine.paused() && trading.paused());
+        assertTrue(realVault.paused() && ccReceiver.paused());
+
+        // vault and receiver (P1)
+        vm.prank(alice);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        realVault.depositCollateral(address(usdc), 1);
+        vm.prank(address(trading));
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        realVault.lockCollateral(alice, address(usdc), 1);
+        vm.prank(admin);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        ccReceiver.retryFailedMessage(bytes32(uint256(1)));
 
         // oracle
         vm.prank(admin);
@@ -93,12 +110,13 @@ contract PauseAllTest is PlatformFixture {
     function test_exemptionsStillWorkWhenPaused() public {
         // the price falls (accepted before the pause), then everything but the engine is paused
         vm.warp(block.timestamp + 31);
-        assertTrue(_push(45_000));
+        assertTrue(_push(47_000)); // value 94,000, equity 4,000 < maintenance 4,700
         vm.startPrank(admin);
         dso.pause();
         pm.pause();
         pool.pause();
         trading.pause();
+        realVault.pause();
         // admin configuration is exempt
         trading.addMarket("ETH/USD", keccak256("ETH/USD"), 100, 500);
         pool.setInterestRate(address(usdc), 400);
@@ -107,15 +125,25 @@ contract PauseAllTest is PlatformFixture {
         vm.stopPrank();
         // repay exempt; liquidation (trading + record close) exempt: lenders are protected during a pause
         pool.accrue(address(usdc));
+        uint256 owed = pool.debtOf(address(usdc), 90_000 * USDC, WAD);
         vm.prank(keeper);
         engine.liquidate(id);
         assertFalse(pm.isOpen(id));
         assertEq(pool.totalBorrows(address(usdc)), 0);
+        // the vault's release (exempt) credited Alice what was left after the pool and the 5 % penalty
+        uint256 expected = 10_000 * USDC + 94_000 * USDC - owed - 500 * USDC;
+        assertEq(vault.collateralOf(alice, address(usdc)), expected);
+        // and her free collateral can be withdrawn while the vault is paused (P1's exemption)
+        vm.prank(alice);
+        vault.withdrawCollateral(address(usdc), expected);
+        assertEq(usdc.balanceOf(alice), expected);
     }
 
     function test_unpauseRestores() public {
         _pauseAll();
         vm.startPrank(admin);
+        realVault.unpause();
+        ccReceiver.unpause();
         dso.unpause();
         pm.unpause();
         pool.unpause();

@@ -56,6 +56,13 @@ class FakeChecker(Checker):
             os._exit(9)
         if behaviour == "hang":
             time.sleep(3600)
+        if behaviour == "hang_child":  # a solver subprocess that would outlive a killed engine
+            import subprocess
+
+            child = subprocess.Popen(["sleep", "3600"])
+            with open(os.environ[LOG_ENV], "a") as handle:
+                handle.write(f"child {child.pid}\n")
+            time.sleep(3600)
         raise AssertionError(behaviour)
 
 

@@ -73,3 +73,16 @@ def test_corrupt_entry_is_a_miss(tmp_path) -> None:
     assert cache.get(key)[0].verdict == Verdict.PROVED
     (tmp_path / "ab" / f"{key}.json").write_text("{half")
     assert cache.get(key) is None
+
+
+def test_spec_without_its_contracts_depends_on_all_of_src(env) -> None:
+    """A spec naming no contract, or (generic, on another project) contracts the target lacks, hashes src/."""
+    fake_engine.BEHAVIOUR.update({"FIX-04": "proved", "FIX-05": "proved"})
+    env.set_specs([spec("FIX-01"), spec("FIX-04", (), generic=True), spec("FIX-05", ("PerpetualTrading",), generic=True)])
+    assert cli.main([*env.argv("all"), "--project", str(env.root)]) == 0
+    assert [line.split()[1] for line in env.ran()] == ["FIX-04", "FIX-05"]  # FIX-01 is not generic
+    before = len(env.ran())
+    vault = env.root / "src" / "Vault.sol"
+    vault.write_text(vault.read_text() + "\n// touched\n")
+    assert cli.main([*env.argv("all"), "--project", str(env.root)]) == 0
+    assert sorted(line.split()[1] for line in _ran_since(env, before)) == ["FIX-04", "FIX-05"]

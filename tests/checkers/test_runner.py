@@ -35,6 +35,32 @@ def test_crash_hang_and_death_cost_one_check_each(env, monkeypatch) -> None:
     assert by_spec["FIX-04"].verdict == by_spec["FIX-05"].verdict == Verdict.PROVED
 
 
+def test_timeout_kills_the_engines_subprocesses(env, monkeypatch) -> None:
+    import os
+
+    monkeypatch.setattr(runner, "GRACE_S", 0.5)
+    fake_engine.BEHAVIOUR["FIX-01"] = "hang_child"
+    [result] = _run(env, [spec("FIX-01")], timeout=1)
+    assert result.finding.verdict == Verdict.UNKNOWN
+    pid = int(next(line for line in env.ran() if line.startswith("child")).split()[1])
+    assert not _alive(pid), "the solver subprocess must die with its engine"
+
+
+def _alive(pid: int) -> bool:
+    import os
+    import time
+
+    for _ in range(20):
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                if handle.read().split()[2] == "Z":
+                    return False  # zombie: dead, waiting for its (re-parented) parent
+        except FileNotFoundError:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def test_unloadable_unavailable_and_unsupported_engines(env) -> None:
     fake_engine.BEHAVIOUR["FIX-02"] = "unsupported"
     specs = [spec("FIX-01", engines_=("missing",)), spec("FIX-03", engines_=("offline",)),

@@ -21,7 +21,7 @@ def test_sarif_validates_against_the_official_schema() -> None:
     log = json.loads(render(sample(), "sarif"))
     jsonschema.Draft4Validator(schema).validate(log)
     results = log["runs"][0]["results"]
-    assert len(results) == 10 and all(r["locations"] for r in results)
+    assert len(results) == 9 and all(r["locations"] for r in results), "mutant findings stay out of SARIF"
     by = {(r["ruleId"], r["properties"]["engine"], r["properties"]["target"]): r for r in results}
     violated = by[("LIQ-01", "halmos", "platform")]
     assert (violated["kind"], violated["level"]) == ("fail", "error")
@@ -55,7 +55,7 @@ def test_json_validates_and_round_trips() -> None:
 def test_junit_has_one_testcase_per_spec_and_engine() -> None:
     root = ET.fromstring(render(sample(), "junit"))
     cases = root.findall(".//testcase")
-    assert len(cases) == 10
+    assert len(cases) == 9 + 2  # platform spec x engine, then one per mutant
     platform = root.find("testsuite[@name='verify.platform']")
     assert platform is not None
     assert (platform.get("tests"), platform.get("failures"), platform.get("errors"), platform.get("skipped")) == \
@@ -63,6 +63,10 @@ def test_junit_has_one_testcase_per_spec_and_engine() -> None:
     failure = platform.find("testcase[@classname='LIQ-01'][@name='halmos']/failure")
     assert failure is not None and "collateral = 10000000000000000000000" in failure.text
     assert "forge test --match-path test/replay/LIQ01.t.sol" in failure.text
+    mutants = root.find("testsuite[@name='verify.mutants']")
+    assert mutants.get("failures") == "1"
+    assert mutants.find("testcase[@name='M99_Survivor']/failure").get("message") == \
+        "mutant survived: not caught by CCIP-02"
 
 
 def test_html_is_self_contained_with_the_matrix() -> None:

@@ -11,6 +11,14 @@ import {LiquidationEngine} from "../../src/LiquidationEngine.sol";
 import {PerpetualTrading} from "../../src/PerpetualTrading.sol";
 import {IPerpetualTrading} from "../../src/interfaces/IPlatform.sol";
 import {DataStreamOracle} from "../../src/DataStreamOracle.sol";
+import {CrossChainVault} from "../../src/CrossChainVault.sol";
+
+/// @notice What the tests need from a vault: the real CrossChainVault and MockVault both have it.
+interface IFixtureVault {
+    function depositCollateral(address token, uint256 amount) external;
+    function withdrawCollateral(address token, uint256 amount) external;
+    function collateralOf(address user, address token) external view returns (uint256);
+}
 
 /// @notice P2's four modules wired together over a settable mock oracle and a minimal vault.
 abstract contract PlatformFixture is Test {
@@ -27,7 +35,8 @@ abstract contract PlatformFixture is Test {
 
     MockUSDC internal usdc;
     MockPriceOracle internal oracle;
-    MockVault internal vault;
+    IFixtureVault internal vault;
+    CrossChainVault internal realVault; // set by _deployPlatformWithOracle
     PositionManager internal pm;
     CrossChainLendingPool internal pool;
     LiquidationEngine internal engine;
@@ -36,15 +45,22 @@ abstract contract PlatformFixture is Test {
     DataStreamOracle internal dso; // the real oracle, when deployed with _deployPlatformWithOracle
 
     function _deployPlatform() internal {
+        usdc = new MockUSDC();
+        vault = IFixtureVault(address(new MockVault()));
         oracle = new MockPriceOracle();
         _deployCore(address(oracle));
         oracle.setPrice(BTC, 50_000 * WAD);
     }
 
-    /// @notice The four modules over the real DataStreamOracle: BTC/USD 8 decimals, heartbeat 300 s,
-    ///         circuit breaker 1000 bps / 300 s cooldown (the deployment's values); first price 50,000.
+    /// @notice The four modules over the real DataStreamOracle (BTC/USD 8 decimals, heartbeat 300 s,
+    ///         circuit breaker 1000 bps / 300 s cooldown: the deployment's values; first price 50,000) and the
+    ///         real CrossChainVault (CCIP router/LINK are placeholders: no cross-chain sends here).
     function _deployPlatformWithOracle() internal {
+        usdc = new MockUSDC();
         vm.startPrank(admin);
+        realVault = new CrossChainVault(makeAddr("ccipRouter"), makeAddr("link"), admin);
+        realVault.addSupportedToken(address(usdc));
+        vault = IFixtureVault(address(realVault));
         dso = new DataStreamOracle(admin, makeAddr("verifierProxy"));
         dso.addFeed("BTC/USD", BTC, 8, 300, 500, address(0));
         dso.setCircuitBreaker(BTC, 1000, 300, true);
@@ -52,6 +68,9 @@ abstract contract PlatformFixture is Test {
         dso.updatePrice(BTC, 50_000e8);
         vm.stopPrank();
         _deployCore(address(dso));
+        vm.startPrank(admin);
+        realVault.grantRole(realVault.TRADING_ROLE(), address(trading));
+        vm.stopPrank();
     }
 
     /// @notice Pushes `price` (whole USD) as the oracle's updater; returns whether the breaker accepted it.
@@ -61,8 +80,6 @@ abstract contract PlatformFixture is Test {
     }
 
     function _deployCore(address oracleAddress) internal {
-        usdc = new MockUSDC();
-        vault = new MockVault();
         vm.startPrank(admin);
         pm = new PositionManager(oracleAddress, admin);
         pool = new CrossChainLendingPool(router, admin);

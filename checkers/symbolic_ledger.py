@@ -1,0 +1,78 @@
+"""Cross-check of the sequence engines: each records its verdict per (target, spec); a later engine that
+disagrees (one VIOLATED, another HOLDS_BOUNDED) says so in its finding and names both.
+
+Engines never import each other; they meet in this small ledger file under the target's build directory
+(`<root>/out-symbolic/ledger.json`). `cross_check(findings)` does the same for a list of findings (runner use).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from checkers.base import Finding, Verdict
+
+LEDGER = Path("out-symbolic") / "ledger.json"
+_COMPARED = (Verdict.VIOLATED, Verdict.HOLDS_BOUNDED)
+
+
+def _load(root: Path) -> dict:
+    path = root / LEDGER
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def record(root: Path, finding: Finding, bounds: dict | None = None) -> None:
+    data = _load(root)
+    data.setdefault(finding.spec_id, {})[finding.engine] = {
+        "verdict": finding.verdict.name, "bounds": dict(bounds or finding.evidence.bounds), "summary": finding.summary,
+    }
+    path = root / LEDGER
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+
+
+def _disagreement_note(engine: str, verdict: Verdict, others: dict[str, dict]) -> str:
+    notes = []
+    for other, entry in sorted(others.items()):
+        if other == engine or entry["verdict"] not in (v.name for v in _COMPARED):
+            continue
+        if entry["verdict"] != verdict.name:
+            notes.append(
+                f"engines disagree: {engine} says {verdict.name}, {other} says {entry['verdict']} "
+                f"(bounds {engine}: see evidence; {other}: "
+                + ", ".join(f"{k}={v}" for k, v in sorted(entry["bounds"].items())) + ")"
+            )
+    return "; ".join(notes)
+
+
+def annotate_disagreement(root: Path, finding: Finding) -> Finding:
+    """Return `finding` with a disagreement note when an engine recorded earlier on this target disagrees."""
+    if finding.verdict not in _COMPARED:
+        return finding
+    note = _disagreement_note(finding.engine, finding.verdict, _load(root).get(finding.spec_id, {}))
+    return _with_note(finding, note) if note else finding
+
+
+def cross_check(findings: Iterable[Finding]) -> list[Finding]:
+    """Annotate every VIOLATED/HOLDS_BOUNDED finding that another engine contradicts on the same (spec, target)."""
+    findings = list(findings)
+    table: dict[tuple[str, str], dict[str, dict]] = {}
+    for f in findings:
+        if f.verdict in _COMPARED:
+            table.setdefault((f.spec_id, f.target), {})[f.engine] = {
+                "verdict": f.verdict.name, "bounds": dict(f.evidence.bounds)}
+    out = []
+    for f in findings:
+        note = _disagreement_note(f.engine, f.verdict, table.get((f.spec_id, f.target), {})) if f.verdict in _COMPARED else ""
+        out.append(_with_note(f, note) if note and note not in f.evidence.notes else f)
+    return out
+
+
+def _with_note(finding: Finding, note: str) -> Finding:
+    notes = f"{finding.evidence.notes}; {note}" if finding.evidence.notes else note
+    evidence = dataclasses.replace(finding.evidence, notes=notes)
+    return dataclasses.replace(finding, evidence=evidence, summary=f"{finding.summary} [cross-check: {note.split(' (')[0]}]")

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.24;
+
+import {PlatformBase} from "./PlatformBase.sol";
+
+/// @notice SEQ-04 a paused module rejects state changes: with PerpetualTrading paused (the other modules
+///         live), no call may open positions, borrow for them or move trading's books.
+contract SEQ04Harness is PlatformBase {
+    uint256 public immutable borrowsAtPause;
+    uint256 public immutable openAtPause;
+    uint256 public immutable insuranceAtPause;
+    uint256 public immutable counterpartyAtPause;
+
+    constructor() {
+        _deployPlatform();
+        _supply(1_000_000 * USDC);
+        _fundInsurance(1_000 * USDC);
+        _fundCounterparty(1_000 * USDC);
+        _depositCollateral(100_000 * USDC);
+        _openLong(10_000 * USDC, 5);
+        usdc.mint(address(this), 100_000 * USDC);
+        usdc.approve(address(trading), type(uint256).max);
+        trading.pause();
+        borrowsAtPause = pool.totalBorrows(address(usdc));
+        openAtPause = pm.openPositionCount();
+        insuranceAtPause = trading.insuranceFund(address(usdc));
+        counterpartyAtPause = trading.counterpartyBalance(address(usdc));
+    }
+
+    function act_open(uint256 size) external {
+        _openLong(size, 5);
+        _record();
+    }
+
+    function act_fundInsurance(uint256 amount) external {
+        trading.fundInsurance(address(usdc), amount);
+        _record();
+    }
+
+    function act_close(uint256 positionId) external {
+        trading.closePosition(positionId);
+        _record();
+    }
+
+    function property() public view override returns (bool) {
+        return pool.totalBorrows(address(usdc)) == borrowsAtPause && pm.openPositionCount() == openAtPause
+            && trading.insuranceFund(address(usdc)) == insuranceAtPause
+            && trading.counterpartyBalance(address(usdc)) == counterpartyAtPause;
+    }
+}

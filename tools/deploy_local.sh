@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Deploys the platform (two stacks, "Ethereum" and "Polygon", linked by Chainlink Local's CCIP simulator) to a
+# throwaway local anvil on a free port with anvil's default account 0, prints the addresses, and stops anvil.
+#   tools/deploy_local.sh            (env: PORT to choose the port, PRIVATE_KEY to override the deployer)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN="$ROOT/node_modules/.bin"
+[[ -x "$BIN/anvil" && -x "$BIN/forge" ]] || { echo "deploy_local: forge/anvil not found in $BIN: run ./setup.sh" >&2; exit 1; }
+export FOUNDRY_DISABLE_NIGHTLY_WARNING=1
+export PRIVATE_KEY=${PRIVATE_KEY:-0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80}
+PORT=${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+RPC="http://127.0.0.1:$PORT"
+LOG=$(mktemp -t anvil-XXXXXX.log)
+
+"$BIN/anvil" --host 127.0.0.1 --port "$PORT" --chain-id 31337 --disable-code-size-limit >"$LOG" 2>&1 &
+ANVIL_PID=$!
+cleanup() { kill "$ANVIL_PID" 2>/dev/null || true; wait "$ANVIL_PID" 2>/dev/null || true; rm -f "$LOG"; }
+trap cleanup EXIT
+
+for _ in $(seq 1 150); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
+  kill -0 "$ANVIL_PID" 2>/dev/null || { echo "deploy_local: anvil exited: $(tail -3 "$LOG")" >&2; exit 1; }
+  sleep 0.2
+done
+echo "deploy_local: anvil on $RPC (pid $ANVIL_PID)"
+
+cd "$ROOT/contracts"
+OUT=$(mktemp -t deploy-XXXXXX.log)
+if ! "$BIN/forge" script script/DeployPlatform.s.sol:DeployPlatform --rpc-url "$RPC" --broadcast --disable-code-size-limit \
+      >"$OUT" 2>&1; then
+  echo "deploy_local: forge script failed:" >&2
+  tail -40 "$OUT" >&2
+  rm -f "$OUT"
+  exit 1
+fi
+echo "deploy_local: deployed; addresses:"
+# forge prints the script's console logs under "== Logs ==" before the broadcast summary
+sed -n '/== Logs ==/,/^$/p' "$OUT" | sed '1d;/^$/d'
+grep -E "ONCHAIN EXECUTION COMPLETE|Transactions saved" "$OUT" | head -2 || true
+rm -f "$OUT"
+echo "deploy_local: stopping anvil"
