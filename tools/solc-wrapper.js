@@ -4,14 +4,6 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const solcDir = path.join(__dirname, '..', 'node_modules', 'solc');
-const soljson = require(path.join(solcDir, 'soljson.js'));
-// soljson's shadow stack is small and unchecked: analysing a large build (the platform with its tests and
-// Chainlink's simulators, ~150 sources) overflows it and the wasm traps with "memory access out of bounds".
-// Move the stack into a large heap block (the stack grows down from its end); nothing else refers to the old one.
-const STACK_BYTES = 256 * 1024 * 1024;
-soljson.stackRestore(soljson._malloc(STACK_BYTES) + STACK_BYTES - 16);
-const solc = require(path.join(solcDir, 'wrapper.js'))(soljson);
 
 const argv = process.argv.slice(2);
 
@@ -25,10 +17,20 @@ function out(text) {
   }
 }
 
+// Loading soljson costs ~1.4 s: answer --version before it.
 if (argv.includes('--version')) {
   out('solc, the solidity compiler commandline interface\nVersion: 0.8.24+commit.e11b9ed9.Linux.g++\n');
   process.exit(0);
 }
+
+const solcDir = path.join(__dirname, '..', 'node_modules', 'solc');
+const soljson = require(path.join(solcDir, 'soljson.js'));
+// soljson's shadow stack is small and unchecked: analysing a large build (the platform with its tests and
+// Chainlink's simulators, ~150 sources) overflows it and the wasm traps with "memory access out of bounds".
+// Move the stack into a large heap block (the stack grows down from its end); nothing else refers to the old one.
+const STACK_BYTES = 256 * 1024 * 1024;
+soljson.stackRestore(soljson._malloc(STACK_BYTES) + STACK_BYTES - 16);
+const solc = require(path.join(solcDir, 'wrapper.js'))(soljson);
 
 function optionValues(name) {
   const values = [];
