@@ -16,6 +16,7 @@ LOG=$(mktemp -t anvil-XXXXXX.log)
 ANVIL_PID=$!
 cleanup() { kill "$ANVIL_PID" 2>/dev/null || true; wait "$ANVIL_PID" 2>/dev/null || true; rm -f "$LOG"; }
 trap cleanup EXIT
+trap 'exit 143' INT TERM
 
 for _ in $(seq 1 150); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
