@@ -69,7 +69,9 @@ def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reu
     copy = copy_project(project, scratch)
     shutil.copyfile(mutant.path, copy / mutant.replaces)
     shutil.rmtree(copy / "mutants", ignore_errors=True)
-    Target.build(copy, label=mutant.name)
+    # src/ only: engines read src/ artefacts, and the sequence engines compile their own harnesses under
+    # test/ against the mutant. Recompiling every test that imports the mutated file would cost minutes.
+    Target.build(copy, label=mutant.name, paths=("src",))
     (copy / ".built").write_text(mutant.name)
     final.parent.mkdir(parents=True, exist_ok=True)
     try:

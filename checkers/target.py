@@ -42,13 +42,17 @@ class Target:
         return self.root / "out"
 
     @classmethod
-    def build(cls, root: Path, label: str = "platform", force: bool = False) -> "Target":
+    def build(
+        cls, root: Path, label: str = "platform", force: bool = False, paths: tuple[str, ...] = ()
+    ) -> "Target":
+        """Build with forge; `paths` limits the build to those source paths (e.g. ("src",) for mutants)."""
         root = root.resolve()
         if not (root / "foundry.toml").exists():
             raise BuildError(f"{root}: not a Foundry project (no foundry.toml)")
         cmd = [str(toolchain.forge()), "build", "--use", str(toolchain.solc()), "--build-info"]
         if force:
             cmd.append("--force")
+        cmd.extend(paths)
         proc = subprocess.run(
             cmd, cwd=root, env=toolchain.tool_env(), capture_output=True, text=True, timeout=BUILD_TIMEOUT_S
         )
