@@ -10,6 +10,9 @@ Exit codes (DESIGN section 4):
   3  strict policy only: some spec UNKNOWN / VACUOUS / ERROR, a mutant not caught, or a spec every one of
      whose checks was SKIPPED (a gate that checked nothing must not pass).
 SKIPPED beside a conclusive verdict from another engine does not count: the spec is judged by the engines that ran.
+UNKNOWN (an engine ran out of budget) carries no information either way: beside a conclusive verdict from another
+engine the spec takes the conclusive one and the note names the inconclusive engines; the finding itself stays
+UNKNOWN in every report. ERROR and VACUOUS are never discounted: they mean something is broken.
 """
 from __future__ import annotations
 
@@ -117,7 +120,10 @@ class RunResults:
 
 
 def summarise_spec(spec: Spec, checks: list[CheckResult], missed_mutants: list[str] | None = None) -> SpecResult:
-    """The worst verdict among the engines that ran; SKIPPED only when nothing else ran.
+    """The worst verdict among the engines that ran and decided; SKIPPED only when nothing else ran.
+
+    An UNKNOWN beside a decided verdict is named in the note, not taken as the spec's verdict: the faster engine
+    decides, the slower one adds strength when it finishes within its budget.
 
     Cross-check: a VIOLATED (or accepted-risk) finding beside a PROVED / HOLDS_BOUNDED one is reported by name,
     never merged away.
@@ -130,8 +136,10 @@ def summarise_spec(spec: Spec, checks: list[CheckResult], missed_mutants: list[s
         verdict = Verdict.SKIPPED
         note = "; ".join(f"{c.finding.engine}: {c.finding.summary}" for c in checks)
     else:
-        verdict = max(c.finding.verdict for c in ran)
-        note = ""
+        decided = [c for c in ran if c.finding.verdict != Verdict.UNKNOWN] or ran
+        verdict = max(c.finding.verdict for c in decided)
+        undecided = sorted(c.finding.engine for c in ran if c.finding.verdict == Verdict.UNKNOWN)
+        note = f"inconclusive within budget: {', '.join(undecided)}" if undecided and decided is not ran else ""
     violated = sorted(c.finding.engine for c in ran if c.original == Verdict.VIOLATED)
     holds = sorted(c.finding.engine for c in ran if c.original in (Verdict.PROVED, Verdict.HOLDS_BOUNDED))
     disagreement = None

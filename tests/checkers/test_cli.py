@@ -214,8 +214,21 @@ def test_golden_results(env) -> None:
     fake_engine.OtherChecker.OTHER.update({"FIX-03": "unknown"})
     env.set_specs([spec("FIX-01", accepted_risk="documented shortfall, covered by insurance"),
                    spec("FIX-02", ("Vault",)), spec("FIX-03", ("Counter", "Vault"), engines_=("fake", "fake2"))])
-    assert cli.main(env.argv("all")) == 3
+    # FIX-03: fake proves, fake2 is UNKNOWN -> decided by fake, the note names fake2 (docs/verify.md).
+    assert cli.main(env.argv("all")) == 0
     got = _stable(json.loads((env.out / "results.json").read_text()))
     if os.environ.get("VERIFY_UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(got, indent=2, sort_keys=True) + "\n")
     assert got == json.loads(GOLDEN.read_text())
+
+
+def test_unknown_alone_is_inconclusive_and_beside_a_proof_is_named(env) -> None:
+    """UNKNOWN never passes by itself (strict exit 3); beside a proof the spec is decided and the note says so."""
+    fake_engine.BEHAVIOUR.update({"FIX-01": "unknown", "FIX-02": "proved"})
+    fake_engine.OtherChecker.OTHER.update({"FIX-02": "unknown"})
+    env.set_specs([spec("FIX-01"), spec("FIX-02", engines_=("fake", "fake2"))])
+    assert cli.main(env.argv("all")) == 3
+    specs = {s["spec_id"]: s for s in json.loads((env.out / "results.json").read_text())["spec_results"]}
+    assert specs["FIX-01"]["verdict"] == "UNKNOWN"
+    assert specs["FIX-02"]["verdict"] == "PROVED"
+    assert "inconclusive within budget: fake2" in specs["FIX-02"]["note"]
