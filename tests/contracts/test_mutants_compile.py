@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from checkers.mutants import build_mutant, load_mutants
+from checkers.mutants import load_mutants
 
 MUTANTS = load_mutants()
 
@@ -13,9 +13,9 @@ def test_at_least_ten_mutants() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))
-def test_mutant_compiles_and_differs(name: str, platform_target) -> None:
+def test_mutant_compiles_and_differs(name: str, platform_target, mutant_builds) -> None:
     mutant = MUTANTS[name]
     original = (platform_target.root / mutant.replaces).read_text()
     assert mutant.path.read_text() != original, f"{name} is identical to {mutant.replaces}"
-    target = build_mutant(mutant)
+    target = mutant_builds[name]
     assert target.artifacts, f"{name}: no artefacts"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from checkers.base import Severity, Spec, Verdict
-from checkers.mutants import build_mutant, load_mutants
+from checkers.mutants import load_mutants
 from checkers.slither_rules.engine import SlitherChecker
 
 SUPPORTED = SlitherChecker().supported_specs()
@@ -24,9 +24,9 @@ def _spec(spec_id: str) -> Spec:
 
 
 @pytest.mark.parametrize("name", sorted(STRUCTURAL))
-def test_structural_mutant_is_violated(name: str) -> None:
+def test_structural_mutant_is_violated(name: str, mutant_builds) -> None:
     mutant = STRUCTURAL[name]
-    target = build_mutant(mutant)
+    target = mutant_builds[name]
     for spec_id in sorted(set(mutant.breaks) & SUPPORTED):
         [finding] = SlitherChecker().check(_spec(spec_id), target, 120)
         assert finding.verdict is Verdict.VIOLATED, f"{name} not caught by {spec_id}: {finding.summary}"
