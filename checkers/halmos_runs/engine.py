@@ -28,7 +28,7 @@ class HalmosChecker(Checker):
     NAME = "halmos"
     DESCRIPTION = "halmos bounded symbolic execution of check_ functions over the sequence harnesses"
 
-    def __init__(self, loop: int = 2, depth: int = 0, solver_timeout_assertion_s: int = 60) -> None:
+    def __init__(self, loop: int = 2, depth: int = 0, solver_timeout_assertion_s: int = 30) -> None:
         self.loop = loop
         self.depth = depth
         self.solver_timeout_assertion_s = solver_timeout_assertion_s
