@@ -1,12 +1,11 @@
 """Shared fixtures: the platform built once per test session."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from checkers import toolchain
-from checkers.mutants import build_mutant, load_mutants
+from checkers.mutants import load_mutants
+from checkers.runner import build_mutants
 from checkers.target import Target
 
 
@@ -21,6 +20,8 @@ def mutant_builds(platform_target: Target) -> dict[str, Target]:
 
     build_mutant keeps builds under .verify-cache/mutants, so later sessions and `verify mutants` reuse them.
     """
-    mutants = load_mutants()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(mutants, pool.map(build_mutant, mutants.values())))
+    built = build_mutants(list(load_mutants().values()), jobs=2)
+    failed = {name: reason for name, reason in built.items() if isinstance(reason, str)}
+    if failed:
+        pytest.fail(f"mutant build(s) failed: {failed}")
+    return built  # type: ignore[return-value]  # every value is a Target once nothing failed
