@@ -32,6 +32,10 @@ def _configure(job: dict[str, Any]) -> None:
     core = config.get_group("core")
     core.procs = 1
     core.mprocessing = "single"
+    # An internal exception kills one state and ends the single worker; without fast_fail the main loop then
+    # spins forever on the states left behind (FakeLock.wait returns at once). Kill the run instead; the
+    # plugin below reports the exception so the engine says ERROR, not "budget exhausted".
+    core.fast_fail = True
     evm = config.get_group("evm")
     evm.oog = "ignore"
     # With oog='ignore' Manticore still builds the remaining gas as one ever-growing symbolic expression
@@ -40,6 +44,22 @@ def _configure(job: dict[str, Any]) -> None:
     from manticore.platforms import evm as platform_evm
 
     platform_evm.EVM._consume = lambda self, fee: None
+    from checkers.manticore_runs import fastpath
+
+    fastpath.install()
+
+
+def _crash_reporter():
+    from manticore.core.plugin import Plugin
+
+    class CrashReporter(Plugin):
+        """Streams the exception that killed a state (Manticore would only log it)."""
+
+        def will_kill_state_callback(self, state, exc):
+            kind = "solver_unknown" if type(exc).__name__ in ("SolverUnknown", "SolverError") else "crash"
+            _emit({"event": kind, "message": f"{type(exc).__name__}: {exc}"[:500]})
+
+    return CrashReporter()
 
 
 def run(job: dict[str, Any]) -> None:
@@ -49,6 +69,7 @@ def run(job: dict[str, Any]) -> None:
 
     started = time.monotonic()
     m = ManticoreEVM(workspace_url=job["workspace"])
+    m.register_plugin(_crash_reporter())
     world = json.loads(open(job["state"]).read())
     address = int(job["harness_address"], 16)
     for account, data in sorted(world.items()):
@@ -83,6 +104,8 @@ def run(job: dict[str, Any]) -> None:
         except Exception as exc:  # NoAliveStates: every path reverted
             if type(exc).__name__ != "NoAliveStates":
                 raise
+        if m.is_killed():
+            return  # an internal exception (reported by CrashReporter) ended the run: no "done", no verdict
         states = 0
         found: dict[str, Any] | None = None
         for state in m.ready_states:
@@ -108,6 +131,8 @@ def run(job: dict[str, Any]) -> None:
         if found:
             record.update(found)
         _emit(record)
+        if found:
+            break  # one concrete violation decides the spec; the remaining act_ functions need not run
     _emit({"event": "done", "seconds": round(time.monotonic() - started, 3)})
 
 
