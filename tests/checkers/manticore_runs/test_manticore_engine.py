@@ -41,7 +41,7 @@ def test_correct_vault_holds_within_bounds_and_cleans_workspace(tmp_path, monkey
 
 def test_budget_exhausted_gives_unknown_not_a_pass():
     started = time.monotonic()
-    [finding] = ManticoreChecker(budget_s=2).check(sup.SPEC, sup.fixture_target("correct"), 240)
+    [finding] = ManticoreChecker(budget_s=0.2).check(sup.SPEC, sup.fixture_target("correct"), 240)
     assert finding.verdict is Verdict.UNKNOWN, finding.summary
     assert "budget exhausted" in finding.summary
     assert time.monotonic() - started < 120
@@ -53,7 +53,7 @@ def test_solver_unknown_gives_unknown():
     job = {"actions": [{"name": "act_withdraw", "signature": "act_withdraw(uint256)", "selector": "dd7beea9",
                         "types": ["uint256"], "n_args": 1}]}
     records = [{"event": "setup"}, {"event": "solver_unknown", "message": "SolverUnknown: unknown"}]
-    finding = checker._verdict(sup.SPEC, sup.fixture_target("correct"), harness, job, records, False, "",
+    finding = checker._verdict(sup.SPEC, sup.fixture_target("correct"), harness, job, records, False,
                                time.monotonic(), {"budget_s": "60"})
     assert finding.verdict is Verdict.UNKNOWN and "unknown" in finding.summary
 

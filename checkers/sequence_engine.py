@@ -1,0 +1,122 @@
+"""What the three sequence engines (fuzz, halmos, manticore) share: the specs they serve, the preflight that turns a
+missing tool or harness into SKIPPED, one finding shape, counterexample + replay construction, the cross-check
+ledger, and running a tool in its own process group under a wall budget.
+
+An engine supplies `available()`, `bounds()` and `run()`; `check()` here does the rest, so every engine reports
+the same way (DESIGN section 4: a timeout is UNKNOWN, a crash ERROR, never a pass).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from abc import abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from checkers.base import Checker, Counterexample, Evidence, Finding, Spec, Verdict
+from checkers.symbolic_harness import Call, Harness
+from checkers.symbolic_ledger import annotate_disagreement, record
+from checkers.target import Target
+
+
+@dataclass(frozen=True)
+class Completed:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_bounded(cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout_s: float) -> Completed | None:
+    """Run `cmd` in its own session; on timeout kill the whole process group (solvers, forge children) and
+    return None."""
+    proc = subprocess.Popen(list(cmd), cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=max(timeout_s, 0.001))
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate()
+        return None
+    return Completed(proc.returncode, out or "", err or "")
+
+
+def tail(text: str, lines: int = 3, limit: int = 400) -> str:
+    """The last non-empty lines of a tool's output, on one line (for one-line summaries)."""
+    useful = [line for line in text.strip().splitlines() if line.strip()]
+    return " | ".join(useful[-lines:])[:limit] or "no output"
+
+
+class SequenceChecker(Checker):
+    """Base of the engines that run the SEQ harnesses (checkers/symbolic_harness.py conventions)."""
+
+    SOLVER: ClassVar[str | None] = None
+
+    @abstractmethod
+    def bounds(self) -> dict[str, str]:
+        """The exploration bounds recorded in every finding (runs, depth, loop unrolling, budget...)."""
+
+    @abstractmethod
+    def run(self, spec: Spec, target: Target, harness: Harness, timeout_s: float, started: float) -> Finding:
+        """Run the engine on an existing harness with the engine available; return the one finding."""
+
+    def supported_specs(self) -> frozenset[str]:
+        from specs.sequences import SPECS
+
+        return frozenset(s.id for s in SPECS if self.NAME in s.engines)
+
+    def check(self, spec: Spec, target: Target, timeout_s: float) -> list[Finding]:
+        started = time.monotonic()
+        avail = self.available()
+        if not avail.ok:
+            return [self.finding(spec, target, Verdict.SKIPPED, avail.reason, started)]
+        harness = Harness(spec.id, target.root)
+        if not harness.exists():
+            missing = harness.harness_source if not (target.root / harness.harness_source).exists() else harness.test_source
+            return [self.finding(spec, target, Verdict.SKIPPED, f"no harness {missing}", started)]
+        finding = self.run(spec, target, harness, timeout_s, started)
+        record(target.root, finding)
+        return [annotate_disagreement(target.root, finding)]
+
+    def finding(self, spec: Spec, target: Target, verdict: Verdict, summary: str, started: float,
+                bounds: Mapping[str, str] | None = None, counterexample: Counterexample | None = None,
+                replay: str | None = None, command: str | None = None) -> Finding:
+        return Finding(
+            spec_id=spec.id, engine=self.NAME, verdict=verdict, summary=summary,
+            evidence=Evidence(counterexample=counterexample, replay_test=replay, replay_command=command,
+                              solver=self.SOLVER, bounds=dict(self.bounds() if bounds is None else bounds)),
+            duration_s=round(time.monotonic() - started, 3), target=target.label,
+        )
+
+    def violation(self, spec: Spec, target: Target, harness: Harness, calls: list[Call], explanation: str,
+                  started: float, bounds: Mapping[str, str] | None = None,
+                  state: Mapping[str, str] | None = None) -> Finding:
+        """VIOLATED with the concrete harness calls, their argument values and a generated replay test."""
+        from checkers.replay import write_replay
+
+        replay, command = write_replay(spec.id, target, harness, calls, self.NAME)
+        counterexample = Counterexample(
+            inputs=call_inputs(calls),
+            call_sequence=(f"{harness.harness_contract}()",) + tuple(c.render() for c in calls),
+            state=dict(state or {}),
+            explanation=explanation,
+        )
+        rendered = " -> ".join(c.render() for c in calls)
+        return self.finding(spec, target, Verdict.VIOLATED, f"{spec.id} violated: {rendered} ({self.NAME})",
+                            started, bounds, counterexample=counterexample, replay=replay, command=command)
+
+
+def call_inputs(calls: Sequence[Call]) -> dict[str, str]:
+    """Argument values keyed `act_x(uint256)[0]`; with several calls, prefixed by the step: `2.act_x(uint256)[0]`."""
+    numbered = len(calls) > 1
+    return {
+        (f"{step}." if numbered else "") + f"{call.signature}[{index}]": value
+        for step, call in enumerate(calls, 1)
+        for index, value in enumerate(call.args)
+    }
