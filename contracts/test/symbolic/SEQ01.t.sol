@@ -19,23 +19,23 @@ contract SEQ01Symbolic is Test {
         targetSelector(FuzzSelector({addr: address(h), selectors: selectors}));
     }
 
-    function check_withdraw(uint256 shares) public {
-        try h.act_withdraw(shares) {} catch {}
+    function check_withdraw(uint256 choice) public {
+        try h.act_withdraw(choice) {} catch {}
         assert(h.property());
     }
 
-    function testFuzz_withdraw(uint256 shares) public {
-        try h.act_withdraw(shares) {} catch {}
+    function testFuzz_withdraw(uint256 choice) public {
+        try h.act_withdraw(choice) {} catch {}
         assertTrue(h.property());
     }
 
-    function check_supply(uint256 amount) public {
-        try h.act_supply(amount) {} catch {}
+    function check_supply(uint256 choice) public {
+        try h.act_supply(choice) {} catch {}
         assert(h.property());
     }
 
-    function testFuzz_supply(uint256 amount) public {
-        try h.act_supply(amount) {} catch {}
+    function testFuzz_supply(uint256 choice) public {
+        try h.act_supply(choice) {} catch {}
         assertTrue(h.property());
     }
 

@@ -17,13 +17,13 @@ contract SEQ03Symbolic is Test {
         targetSelector(FuzzSelector({addr: address(h), selectors: selectors}));
     }
 
-    function check_deliverTwice(uint256 remoteId, int256 sizeDelta) public {
-        try h.act_deliverTwice(remoteId, sizeDelta) {} catch {}
+    function check_deliverTwice(uint256 remoteId, int256 sizeDelta, int256 replayedSizeDelta) public {
+        try h.act_deliverTwice(remoteId, sizeDelta, replayedSizeDelta) {} catch {}
         assert(h.property());
     }
 
-    function testFuzz_deliverTwice(uint256 remoteId, int256 sizeDelta) public {
-        try h.act_deliverTwice(remoteId, sizeDelta) {} catch {}
+    function testFuzz_deliverTwice(uint256 remoteId, int256 sizeDelta, int256 replayedSizeDelta) public {
+        try h.act_deliverTwice(remoteId, sizeDelta, replayedSizeDelta) {} catch {}
         assertTrue(h.property());
     }
 

@@ -19,13 +19,13 @@ contract SEQ04Symbolic is Test {
         targetSelector(FuzzSelector({addr: address(h), selectors: selectors}));
     }
 
-    function check_open(uint256 size) public {
-        try h.act_open(size) {} catch {}
+    function check_open(uint256 choice) public {
+        try h.act_open(choice) {} catch {}
         assert(h.property());
     }
 
-    function testFuzz_open(uint256 size) public {
-        try h.act_open(size) {} catch {}
+    function testFuzz_open(uint256 choice) public {
+        try h.act_open(choice) {} catch {}
         assertTrue(h.property());
     }
 

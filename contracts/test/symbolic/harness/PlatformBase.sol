@@ -82,9 +82,11 @@ abstract contract PlatformBase {
     }
 
     /// @dev A few concrete prices (whole USD) chosen by a symbolic index: keeps the health-factor division
-    ///      linear for the solvers while covering healthy, liquidatable and bad-debt states.
+    ///      linear for the solvers while covering healthy, liquidatable and bad-debt states. Choices decode with
+    ///      a bit mask, never `%`: a 256-bit remainder by a constant is a full divider for a bit-blasting solver
+    ///      (Manticore/yices `unknown` after 20 s per query with `% 6`).
     function _price(uint256 choice) internal pure returns (uint256) {
-        uint256 i = choice % 6;
+        uint256 i = choice & 7;
         if (i == 0) return 60_000;
         if (i == 1) return 50_000;
         if (i == 2) return 45_000;

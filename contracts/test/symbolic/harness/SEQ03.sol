@@ -57,12 +57,13 @@ contract SEQ03Harness {
         message.data = abi.encode(MessageType.POSITION_UPDATE, abi.encode(remoteId, address(0xA11CE), sizeDelta));
     }
 
-    /// @notice delivers one position update twice under the same messageId
-    function act_deliverTwice(uint256 remoteId, int256 sizeDelta) external {
-        Client.Any2EVMMessage memory message = _message(keccak256("SEQ-03 message"), remoteId, sizeDelta);
-        receiver.ccipReceive(message);
+    /// @notice delivers a position update, then a second message under the same messageId whose body may
+    ///         differ (a replayed or forged redelivery); the guard must key on the id, not on the body
+    function act_deliverTwice(uint256 remoteId, int256 sizeDelta, int256 replayedSizeDelta) external {
+        bytes32 id = keccak256("SEQ-03 message");
+        receiver.ccipReceive(_message(id, remoteId, sizeDelta));
         distinctDelivered += 1;
-        try receiver.ccipReceive(message) {} catch {}
+        try receiver.ccipReceive(_message(id, remoteId, replayedSizeDelta)) {} catch {}
         _record();
     }
 

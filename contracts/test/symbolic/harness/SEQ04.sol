@@ -27,8 +27,11 @@ contract SEQ04Harness is PlatformBase {
         counterpartyAtPause = trading.counterpartyBalance(address(usdc));
     }
 
-    function act_open(uint256 size) external {
-        _openLong(size, 5);
+    /// @param choice (low 2 bits) selects a 1,000 / 10,000 / 100,000 / 1,000,000 USDC position: opening
+    ///        divides by the size (checked multiplication), beyond the solvers for a symbolic 256-bit size
+    function act_open(uint256 choice) external {
+        uint256 i = choice & 3;
+        _openLong(i == 0 ? 1_000 * USDC : i == 1 ? 10_000 * USDC : i == 2 ? 100_000 * USDC : 1_000_000 * USDC, 5);
         _record();
     }
 
