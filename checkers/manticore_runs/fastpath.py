@@ -26,10 +26,14 @@ from typing import Any
 
 
 def install() -> None:
-    """Patch Manticore's classes in this process (the worker's); idempotent enough to call once per worker."""
+    """Patch Manticore's classes in this process (the worker's); a second call does nothing."""
     from manticore.core.smtlib.expression import ArrayProxy, BitVecConcat, BitVecConstant, Constant, Expression
     from manticore.core.smtlib.visitors import simplify
     from manticore.platforms import evm as platform_evm
+
+    if getattr(platform_evm.EVM, "_verify_fast_paths", False):
+        return
+    platform_evm.EVM._verify_fast_paths = True
 
     def concrete(value: Any) -> int | None:
         if isinstance(value, int):
