@@ -74,11 +74,8 @@ class ManticoreChecker(SequenceChecker):
 
     def _prepare(self, harness: Harness, target: Target) -> dict:
         root = target.root
+        build_harnesses(root)
         env = toolchain.tool_env() | {"FOUNDRY_PROFILE": PROFILE}
-        build = subprocess.run([str(toolchain.forge()), "build"], cwd=root, env=env, capture_output=True, text=True,
-                               timeout=BUILD_TIMEOUT_S)
-        if build.returncode != 0:
-            raise _SetupError(tail(build.stdout + build.stderr))
         state_dir = root / OUT_DIR / "state"
         state_dir.mkdir(parents=True, exist_ok=True)
         address_file = state_dir / f"{harness.stem}.address"
@@ -137,6 +134,16 @@ class ManticoreChecker(SequenceChecker):
 
 class _SetupError(Exception):
     pass
+
+
+def build_harnesses(root: Path) -> None:
+    """Build the project's src/ and Manticore harnesses with the paris profile (incremental: forge's cache in
+    cache-manticore/). Copies of a project built here rebuild only what changed."""
+    env = toolchain.tool_env() | {"FOUNDRY_PROFILE": PROFILE}
+    build = subprocess.run([str(toolchain.forge()), "build"], cwd=root, env=env, capture_output=True, text=True,
+                           timeout=BUILD_TIMEOUT_S)
+    if build.returncode != 0:
+        raise _SetupError(tail(build.stdout + build.stderr))
 
 
 def _run_worker(job: dict, budget_s: float) -> tuple[list[dict], bool]:
