@@ -83,9 +83,18 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
+# Modules outside an engine's package whose code decides its verdicts (hashed with the package).
+_CORE_MODULES = ("base.py", "target.py", "toolchain.py")
+_SEQUENCE_MODULES = ("sequence_engine.py", "symbolic_harness.py", "symbolic_ledger.py", "replay.py")
+SHARED_MODULES: dict[str, tuple[str, ...]] = {
+    "fuzz": _SEQUENCE_MODULES, "halmos": _SEQUENCE_MODULES, "manticore": _SEQUENCE_MODULES,
+}
+
+
 @lru_cache(maxsize=None)
 def engine_fingerprint(engine: str) -> str:
-    """Hash of the engine's registry entry and its package files, without importing it."""
+    """Hash of the engine's registry entry, its package files and the shared modules it builds on, without
+    importing it."""
     entry = ENGINES.get(engine, "")
     digest = hashlib.sha256(entry.encode())
     module = entry.split(":")[0]
@@ -100,7 +109,9 @@ def engine_fingerprint(engine: str) -> str:
             files += [p for p in Path(location).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     elif spec is not None and spec.origin:
         files.append(Path(spec.origin))
-    for path in sorted(files):
+    checkers_dir = Path(__file__).resolve().parent
+    shared = [checkers_dir / name for name in _CORE_MODULES + SHARED_MODULES.get(engine, ())]
+    for path in sorted(files) + shared:
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
     versions = tool_versions()

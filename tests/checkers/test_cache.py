@@ -86,3 +86,29 @@ def test_spec_without_its_contracts_depends_on_all_of_src(env) -> None:
     vault.write_text(vault.read_text() + "\n// touched\n")
     assert cli.main([*env.argv("all"), "--project", str(env.root)]) == 0
     assert sorted(line.split()[1] for line in _ran_since(env, before)) == ["FIX-04", "FIX-05"]
+
+
+
+def test_sequence_engine_fingerprint_covers_the_shared_base(monkeypatch) -> None:
+    """A change in checkers/sequence_engine.py (outside the engine's package) must invalidate the sequence
+    engines' cached verdicts, and only theirs."""
+    from pathlib import Path
+
+    from checkers import cache
+
+    checkers_dir = Path(cache.__file__).resolve().parent
+    for engine in ("fuzz", "halmos", "manticore"):
+        assert all((checkers_dir / name).is_file() for name in cache.SHARED_MODULES[engine])
+
+    def fingerprints() -> tuple[str, str]:
+        cache.engine_fingerprint.cache_clear()
+        return cache.engine_fingerprint("manticore"), cache.engine_fingerprint("slither")
+
+    manticore, slither = fingerprints()
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda self: real(self) + (b"# edited" if self.name == "sequence_engine.py" else b""))
+    edited_manticore, edited_slither = fingerprints()
+    cache.engine_fingerprint.cache_clear()
+    assert edited_manticore != manticore
+    assert edited_slither == slither
