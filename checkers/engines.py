@@ -5,15 +5,22 @@ import importlib
 
 from checkers.base import Checker
 
-# name -> "module:Class". Engines register here as they land.
+# name -> "module:Class", fastest first: the runner starts engines in this order, so on a sequence spec fuzz and
+# halmos give their verdicts before Manticore, the slowest, spends its budget.
 ENGINES: dict[str, str] = {
+    "upgrade": "checkers.upgrade.engine:UpgradeChecker",
     "z3": "checkers.z3_models.engine:Z3Checker",
     "slither": "checkers.slither_rules.engine:SlitherChecker",
-    "manticore": "checkers.manticore_runs.engine:ManticoreChecker",
-    "halmos": "checkers.halmos_runs.engine:HalmosChecker",
     "fuzz": "checkers.fuzz.engine:FuzzChecker",
-    "upgrade": "checkers.upgrade.engine:UpgradeChecker",
+    "halmos": "checkers.halmos_runs.engine:HalmosChecker",
+    "manticore": "checkers.manticore_runs.engine:ManticoreChecker",
 }
+
+
+def engine_rank(name: str) -> int:
+    """Position in the fastest-first order; engines not registered go last."""
+    order = list(ENGINES)
+    return order.index(name) if name in ENGINES else len(order)
 
 
 def engine_names() -> frozenset[str]:

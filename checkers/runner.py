@@ -26,7 +26,7 @@ from typing import Any
 from checkers.base import Checker, Finding, Spec, Verdict
 from checkers.cache import ResultCache, TargetHasher, check_key
 from checkers.config import Config
-from checkers.engines import ENGINES, load_engine
+from checkers.engines import ENGINES, engine_rank, load_engine
 from checkers.mutants import Mutant, build_mutant
 from checkers.results import CheckResult, MutantResult, apply_accepted_risk, kills
 from checkers.target import Target
@@ -102,7 +102,7 @@ def run_checks(checks: Sequence[PlannedCheck], config: Config, on_progress: Prog
         engines[name] = _load(name)
 
     batches: deque[tuple[str, Target, list[int]]] = deque()
-    for name in sorted(engines):
+    for name in sorted(engines, key=lambda n: (engine_rank(n), n)):
         engine = engines[name]
         group = [i for i in misses if checks[i].engine == name]
         for i in list(group):

@@ -129,3 +129,10 @@ def test_kill_matrix_marks_survivors(tmp_path) -> None:
 def test_select_specs(only, expected) -> None:
     specs = [spec("FIX-01"), spec("FIX-02")]
     assert [s.id for s in runner.select_specs(specs, Config(only=only))] == expected
+
+
+def test_engines_start_fastest_first_manticore_last() -> None:
+    from checkers.engines import engine_rank
+
+    names = ["manticore", "unregistered", "halmos", "z3", "fuzz", "slither"]
+    assert sorted(names, key=engine_rank) == ["z3", "slither", "fuzz", "halmos", "manticore", "unregistered"]
