@@ -44,3 +44,10 @@ def test_missing_halmos_is_skipped_with_reason(monkeypatch):
     monkeypatch.setattr(toolchain, "venv_bin", lambda name: None if name == "halmos" else real(name))
     [finding] = HalmosChecker().check(sup.SPEC, sup.fixture_target("correct"), 30)
     assert finding.verdict is Verdict.SKIPPED and "halmos not found" in finding.summary
+
+
+def test_missing_solver_is_skipped_with_reason(monkeypatch):
+    real = toolchain.venv_bin
+    monkeypatch.setattr(toolchain, "venv_bin", lambda name: None if name == "yices-smt2" else real(name))
+    [finding] = HalmosChecker().check(sup.SPEC, sup.fixture_target("correct"), 30)
+    assert finding.verdict is Verdict.SKIPPED and "yices-smt2 not found" in finding.summary

@@ -62,3 +62,12 @@ def test_manticore_not_importable_is_skipped_with_reason(monkeypatch):
     monkeypatch.setitem(sys.modules, "manticore", None)
     [finding] = ManticoreChecker().check(sup.SPEC, sup.fixture_target("correct"), 30)
     assert finding.verdict is Verdict.SKIPPED and "manticore not importable" in finding.summary
+
+
+def test_missing_solver_is_skipped_with_reason(monkeypatch):
+    from checkers import toolchain
+
+    real = toolchain.venv_bin
+    monkeypatch.setattr(toolchain, "venv_bin", lambda name: None if name == "yices-smt2" else real(name))
+    [finding] = ManticoreChecker().check(sup.SPEC, sup.fixture_target("correct"), 30)
+    assert finding.verdict is Verdict.SKIPPED and "yices-smt2 not found" in finding.summary
