@@ -232,3 +232,11 @@ def test_unknown_alone_is_inconclusive_and_beside_a_proof_is_named(env) -> None:
     assert specs["FIX-01"]["verdict"] == "UNKNOWN"
     assert specs["FIX-02"]["verdict"] == "PROVED"
     assert "inconclusive within budget: fake2" in specs["FIX-02"]["note"]
+
+
+def test_replays_go_beside_the_run_reports(env, monkeypatch) -> None:
+    from checkers.replay import output_dir
+
+    monkeypatch.setenv("VERIFY_OUT_DIR", "/nowhere")  # restored after the test
+    assert cli.main(env.argv("all")) == 0
+    assert output_dir() == env.out.resolve() / "replay"
