@@ -3,10 +3,13 @@ disagrees (one VIOLATED, another HOLDS_BOUNDED) says so in its finding and names
 
 Engines never import each other; they meet in this small ledger file under the target's build directory
 (`<root>/out-symbolic/ledger.json`). `cross_check(findings)` does the same for a list of findings (runner use).
+Each entry carries a fingerprint of the target's sources and harnesses: an entry recorded before either changed
+(an earlier run on another version) is never compared.
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,10 +28,21 @@ def _load(root: Path) -> dict:
         return {}
 
 
+def fingerprint(root: Path) -> str:
+    """Hash of what the sequence engines read: the contracts under src/ and the harnesses under test/symbolic/."""
+    digest = hashlib.sha256()
+    for base in (root / "src", root / "test" / "symbolic"):
+        for path in sorted(base.rglob("*.sol")) if base.is_dir() else ():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def record(root: Path, finding: Finding, bounds: dict | None = None) -> None:
     data = _load(root)
     data.setdefault(finding.spec_id, {})[finding.engine] = {
         "verdict": finding.verdict.name, "bounds": dict(bounds or finding.evidence.bounds), "summary": finding.summary,
+        "fingerprint": fingerprint(root),
     }
     path = root / LEDGER
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +67,10 @@ def annotate_disagreement(root: Path, finding: Finding) -> Finding:
     """Return `finding` with a disagreement note when an engine recorded earlier on this target disagrees."""
     if finding.verdict not in _COMPARED:
         return finding
-    note = _disagreement_note(finding.engine, finding.verdict, _load(root).get(finding.spec_id, {}))
+    current = fingerprint(root)
+    entries = {engine: entry for engine, entry in _load(root).get(finding.spec_id, {}).items()
+               if entry.get("fingerprint") == current}
+    note = _disagreement_note(finding.engine, finding.verdict, entries)
     return _with_note(finding, note) if note else finding
 
 

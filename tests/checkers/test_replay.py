@@ -45,3 +45,13 @@ def test_disagreement_is_reported_naming_both_engines(tmp_path):
                         dataclasses.replace(_finding("fuzz", Verdict.HOLDS_BOUNDED), target="other")])
     assert "fuzz says HOLDS_BOUNDED" in both[0].evidence.notes and "halmos says VIOLATED" in both[1].evidence.notes
     assert both[2].evidence.notes == ""
+
+
+def test_a_verdict_recorded_on_other_sources_is_not_compared(tmp_path):
+    (tmp_path / "src").mkdir()
+    contract = tmp_path / "src" / "Pool.sol"
+    contract.write_text("contract Pool {}")
+    record(tmp_path, _finding("fuzz", Verdict.HOLDS_BOUNDED))
+    contract.write_text("contract Pool { uint256 x; }")  # a later version of the target
+    noted = annotate_disagreement(tmp_path, _finding("manticore", Verdict.VIOLATED))
+    assert noted.evidence.notes == ""
