@@ -7,6 +7,7 @@ the same way (DESIGN section 4: a timeout is UNKNOWN, a crash ERROR, never a pas
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from checkers.base import Checker, Counterexample, Evidence, Finding, Spec, Verdict
-from checkers.symbolic_harness import Call, Harness
+from checkers.symbolic_harness import Call, Harness, argument_domain
 from checkers.symbolic_ledger import annotate_disagreement, record
 from checkers.target import Target
 
@@ -57,6 +58,7 @@ class SequenceChecker(Checker):
     """Base of the engines that run the SEQ harnesses (checkers/symbolic_harness.py conventions)."""
 
     SOLVER: ClassVar[str | None] = None
+    ARTIFACT_DIR: ClassVar[str] = "out"  # where this engine's build puts the harness artifact
 
     @abstractmethod
     def bounds(self) -> dict[str, str]:
@@ -80,9 +82,19 @@ class SequenceChecker(Checker):
         if not harness.exists():
             missing = harness.harness_source if not (target.root / harness.harness_source).exists() else harness.test_source
             return [self.finding(spec, target, Verdict.SKIPPED, f"no harness {missing}", started)]
-        finding = self.run(spec, target, harness, timeout_s, started)
+        finding = self._with_domain(self.run(spec, target, harness, timeout_s, started), harness)
         record(target.root, finding)
         return [annotate_disagreement(target.root, finding)]
+
+    def _with_domain(self, finding: Finding, harness: Harness) -> Finding:
+        """Record what the act_ arguments ranged over (the harness's NatSpec) beside the bounds."""
+        try:
+            domain = argument_domain(harness.artifact(self.ARTIFACT_DIR))
+        except (OSError, ValueError):
+            return finding  # no build (set-up failed): nothing was explored
+        if not domain or finding.evidence.domain:
+            return finding
+        return dataclasses.replace(finding, evidence=dataclasses.replace(finding.evidence, domain=domain))
 
     def finding(self, spec: Spec, target: Target, verdict: Verdict, summary: str, started: float,
                 bounds: Mapping[str, str] | None = None, counterexample: Counterexample | None = None,

@@ -93,6 +93,21 @@ def actions(abi: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return found
 
 
+def argument_domain(artifact: dict[str, Any]) -> str:
+    """What the act_ arguments range over, from the harness's NatSpec (`@param`): a symbolic choice among listed
+    amounts where the harness says so, else any value of the type. Recorded as the domain of every verdict."""
+    methods = (artifact.get("metadata") or {}).get("output", {}).get("devdoc", {}).get("methods", {})
+    parts = []
+    for item in artifact.get("abi", []):
+        if item.get("type") != "function" or not item["name"].startswith("act_"):
+            continue
+        documented = methods.get(signature(item), {}).get("params", {})
+        args = [f"{p['name']} {' '.join(documented[p['name']].split())}" if p["name"] in documented
+                else f"{p['name']}: any {p['type']}" for p in item.get("inputs", [])]
+        parts.append(f"{item['name']}({'; '.join(args)})")
+    return "act_ arguments: " + " | ".join(parts) if parts else ""
+
+
 def encode_args(types: list[str], values: list[int]) -> str:
     """ABI encoding of static arguments (every act_ argument is a static word)."""
     words = []

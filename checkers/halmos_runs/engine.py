@@ -24,6 +24,7 @@ class HalmosChecker(SequenceChecker):
     NAME = "halmos"
     DESCRIPTION = "halmos bounded symbolic execution of check_ functions over the sequence harnesses"
     SOLVER = "yices (yices-smt2)"
+    ARTIFACT_DIR = OUT_DIR
 
     def __init__(self, loop: int = 2, depth: int = 0, solver_timeout_assertion_s: int = 30) -> None:
         self.loop = loop

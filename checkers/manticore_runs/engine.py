@@ -36,6 +36,7 @@ class ManticoreChecker(SequenceChecker):
     NAME = "manticore"
     DESCRIPTION = "Manticore symbolic transactions (one per act_ function) from a concrete set-up, on paris bytecode"
     SOLVER = "yices (yices-smt2)"
+    ARTIFACT_DIR = OUT_DIR
 
     def __init__(self, budget_s: float = DEFAULT_BUDGET_S, query_timeout_s: int = 20) -> None:
         self.budget_s = budget_s

@@ -84,6 +84,7 @@ def test_manticore_on_the_platform_explores_every_action_and_holds_bounded():
     assert finding.verdict is Verdict.HOLDS_BOUNDED, finding.summary
     assert finding.evidence.bounds["actions_explored"] == "3/3"
     assert finding.evidence.bounds["budget_s"] == "60"
+    assert "act_withdraw(choice (low 3 bits) selects 1 share" in finding.evidence.domain
 
 
 def test_manticore_out_of_budget_on_the_platform_is_unknown():

@@ -36,6 +36,7 @@ def test_correct_vault_holds_within_recorded_bounds():
         sup.SPEC, sup.fixture_target("correct"), 300)
     assert finding.verdict is Verdict.HOLDS_BOUNDED, finding.summary
     assert finding.evidence.bounds["fuzz_runs"] == "64"
+    assert finding.evidence.domain.startswith("act_ arguments: act_withdraw(amount")
 
 
 def test_timeout_gives_unknown():

@@ -21,6 +21,8 @@ contract SEQ05Harness is PlatformBase {
         positionId = _openLong(10_000 * USDC, 5);
     }
 
+    /// @param priceChoice (low 3 bits) selects the BTC price the oracle reports before the liquidation:
+    ///        60,000 / 50,000 / 45,000 / 42,000 / 40,000 / 30,000 USD (5 and above: 30,000)
     function act_liquidate(uint256 priceChoice) external {
         oracle.setPrice(BTC, _price(priceChoice) * WAD);
         IPositionManager.Position memory p = pm.getPosition(positionId);
