@@ -38,11 +38,12 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def record(root: Path, finding: Finding, bounds: dict | None = None) -> None:
+def record(root: Path, finding: Finding, version: str | None = None) -> None:
+    """Store `finding`'s verdict for its (spec, engine); `version` is `fingerprint(root)` when the caller has it."""
     data = _load(root)
     data.setdefault(finding.spec_id, {})[finding.engine] = {
-        "verdict": finding.verdict.name, "bounds": dict(bounds or finding.evidence.bounds), "summary": finding.summary,
-        "fingerprint": fingerprint(root),
+        "verdict": finding.verdict.name, "bounds": dict(finding.evidence.bounds), "summary": finding.summary,
+        "fingerprint": version or fingerprint(root),
     }
     path = root / LEDGER
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,11 +64,12 @@ def _disagreement_note(engine: str, verdict: Verdict, others: dict[str, dict]) -
     return "; ".join(notes)
 
 
-def annotate_disagreement(root: Path, finding: Finding) -> Finding:
-    """Return `finding` with a disagreement note when an engine recorded earlier on this target disagrees."""
+def annotate_disagreement(root: Path, finding: Finding, version: str | None = None) -> Finding:
+    """Return `finding` with a disagreement note when an engine recorded earlier on this version of the target
+    disagrees (`version` as for `record`)."""
     if finding.verdict not in _COMPARED:
         return finding
-    current = fingerprint(root)
+    current = version or fingerprint(root)
     entries = {engine: entry for engine, entry in _load(root).get(finding.spec_id, {}).items()
                if entry.get("fingerprint") == current}
     note = _disagreement_note(finding.engine, finding.verdict, entries)
