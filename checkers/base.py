@@ -14,26 +14,70 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Verdict(enum.IntEnum):
-    """Outcome of one (spec, engine) check, ordered by badness as DESIGN section 4 lists them."""
+    """Outcome of one (spec, engine) check. The integer order is the *display* order (best first, worst last);
+    it never decides the gate: `checkers.results.gate` does, from the evidence (docs/verify.md, "Verdicts").
 
-    PROVED = 0  # unbounded, for all inputs in the stated domain
-    HOLDS_BOUNDED = 1  # no violation within recorded bounds
-    VIOLATED = 2  # with a counterexample
-    ACCEPTED_RISK = 3  # violated, but a ledger entry explains why and what mitigates it
-    UNKNOWN = 4  # timeout, solver unknown, path explosion
-    VACUOUS = 5  # assumptions unsatisfiable, or a mutant not caught
-    ERROR = 6  # engine or input failure
-    SKIPPED = 7  # engine unavailable, stated why
+    Words say exactly what was shown:
+      PROVED          unbounded: a Z3 proof over the stated domain (with its conformance evidence), or an exact
+                      layout / selector comparison
+      HOLDS_BOUNDED   no violation within the recorded bounds, and every action claimed was exercised
+      NO_FINDING      a structural rule (pattern match over the code) found no instance in a non-empty scope;
+                      not a proof of runtime behaviour
+      NOT_APPLICABLE  the rule had nothing in scope in a generic (--project) run
+      ACCEPTED_RISK   violated, but a ledger entry explains why and what mitigates it
+      VIOLATED        with a counterexample
+      UNKNOWN         timeout, solver unknown, path explosion
+      VACUOUS         nothing was exercised (empty scope on the platform, an action that never succeeded), or a
+                      mutant not caught
+      ERROR           engine or input failure
+      SKIPPED         engine unavailable, stated why
+    """
+
+    PROVED = 0
+    HOLDS_BOUNDED = 1
+    NO_FINDING = 2
+    NOT_APPLICABLE = 3
+    ACCEPTED_RISK = 4
+    VIOLATED = 5
+    UNKNOWN = 6
+    VACUOUS = 7
+    ERROR = 8
+    SKIPPED = 9
 
     @property
     def passes(self) -> bool:
         """Whether this verdict lets a required spec pass the gate (exit code 0)."""
-        return self in (Verdict.PROVED, Verdict.HOLDS_BOUNDED, Verdict.ACCEPTED_RISK)
+        return self in PASSING
 
     @property
     def inconclusive(self) -> bool:
         """Verdicts that fail the gate only under the strict policy (exit code 3)."""
         return self in (Verdict.UNKNOWN, Verdict.VACUOUS, Verdict.ERROR)
+
+    @property
+    def holds(self) -> bool:
+        """A check that looked and found nothing wrong (the opposite side of a cross-engine disagreement)."""
+        return self in (Verdict.PROVED, Verdict.HOLDS_BOUNDED, Verdict.NO_FINDING)
+
+
+PASSING = frozenset({Verdict.PROVED, Verdict.HOLDS_BOUNDED, Verdict.NO_FINDING, Verdict.NOT_APPLICABLE,
+                     Verdict.ACCEPTED_RISK})
+
+# One line per verdict for legends (console, Markdown, HTML) and docs: the definitions above, in users' words.
+LEGEND: dict[Verdict, str] = {
+    Verdict.PROVED: "unbounded proof over the stated domain (Z3, with the model's conformance to the bytecode "
+                    "stated), or an exact layout/selector comparison",
+    Verdict.HOLDS_BOUNDED: "no violation within the recorded bounds (runs, depth, budget); every action claimed "
+                           "succeeded at least once",
+    Verdict.NO_FINDING: "a structural rule found no instance in its (named) scope; not a proof of runtime behaviour",
+    Verdict.NOT_APPLICABLE: "the rule had nothing in scope in this project (generic mode)",
+    Verdict.ACCEPTED_RISK: "violated, but the accepted-risk ledger explains why and what mitigates it",
+    Verdict.VIOLATED: "a counterexample was found (concrete values, replay test where the engine makes one)",
+    Verdict.UNKNOWN: "inconclusive: timeout, solver unknown or path explosion; never a pass",
+    Verdict.VACUOUS: "nothing was exercised (empty scope, an action that never succeeded) or a mutant survived",
+    Verdict.ERROR: "the engine or its input failed",
+    Verdict.SKIPPED: "the engine is unavailable here (reason stated)",
+}
 
 
 class Severity(enum.Enum):

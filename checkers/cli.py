@@ -177,7 +177,7 @@ def _build_target(config: Config):
     from checkers.runner import build_target
 
     if config.project is not None:
-        return build_target(config.project, label=config.project.name)
+        return build_target(config.project, label=config.project.name, generic=True)
     if not (config.platform / "foundry.toml").exists():
         raise ConfigError(f"{config.platform}: the platform project is missing (no foundry.toml)")
     return build_target(config.platform, label="platform")

@@ -3,26 +3,28 @@
 This is what every report renders and what `verify report` reloads; its JSON form is versioned
 (SCHEMA_VERSION, reports/schemas/results.schema.json).
 
-Exit codes (DESIGN section 4):
-  0  every selected spec passes (PROVED / HOLDS_BOUNDED / ACCEPTED_RISK)
-  1  some spec VIOLATED on the platform (or a spec's verdict got worse in `verify diff`)
+Exit codes (docs/verify.md; decided by `gate`, never by the display order of verdicts):
+  0  every selected spec passes (PROVED / HOLDS_BOUNDED / NO_FINDING / NOT_APPLICABLE / ACCEPTED_RISK)
+  1  some finding VIOLATED on the platform, whatever other engines said (or a verdict got worse in `verify diff`)
   2  usage or input error (raised as VerifyError before results exist)
   3  strict policy only: some spec UNKNOWN / VACUOUS / ERROR, a mutant not caught, or a spec every one of
      whose checks was SKIPPED (a gate that checked nothing must not pass).
 SKIPPED beside a conclusive verdict from another engine does not count: the spec is judged by the engines that ran.
 UNKNOWN (an engine ran out of budget) carries no information either way: beside a conclusive verdict from another
 engine the spec takes the conclusive one and the note names the inconclusive engines; the finding itself stays
-UNKNOWN in every report. ERROR and VACUOUS are never discounted: they mean something is broken.
+UNKNOWN in every report. ERROR and VACUOUS are never discounted: they mean something is broken; but they never hide
+a VIOLATED from another engine (the spec shows VIOLATED and the note names them).
 """
 from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from checkers.base import Counterexample, Evidence, Finding, SourceLocation, Spec, Verdict
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"  # 2.0: NO_FINDING / NOT_APPLICABLE verdicts, gate decided by evidence
 
 
 class ExitCode(enum.IntEnum):
@@ -99,18 +101,7 @@ class RunResults:
         return results
 
     def exit_code(self) -> ExitCode:
-        summaries = self.spec_results()
-        if any(s.verdict == Verdict.VIOLATED for s in summaries):
-            return ExitCode.VIOLATED
-        if self.diff and self.diff.get("worse"):
-            return ExitCode.VIOLATED
-        if not self.strict:
-            return ExitCode.PASS
-        if any(s.verdict.inconclusive or s.verdict == Verdict.SKIPPED for s in summaries):
-            return ExitCode.INCONCLUSIVE
-        if any(not m.killed for m in self.mutants):
-            return ExitCode.INCONCLUSIVE
-        return ExitCode.PASS
+        return gate(self.platform_checks(), self.spec_results(), self.mutants, self.diff, self.strict)
 
     def counts(self) -> dict[str, int]:
         counts = {v.name: 0 for v in Verdict}
@@ -119,45 +110,86 @@ class RunResults:
         return counts
 
 
+def gate(checks: Sequence[CheckResult], summaries: Sequence[SpecResult], mutants: Sequence[MutantResult] = (),
+         diff: Mapping[str, Any] | None = None, strict: bool = True) -> ExitCode:
+    """The exit code, decided by evidence and never by the display order of the spec verdicts.
+
+    Any unaccepted VIOLATED finding on the platform fails with 1, whatever the other engines said about the same
+    spec (an ERROR beside a counterexample does not hide it); so does a verdict that got worse in `verify diff`.
+    Only then, and only under the strict policy, inconclusive specs (UNKNOWN / VACUOUS / ERROR, every check
+    SKIPPED) and surviving mutants fail with 3.
+    """
+    if any(c.finding.verdict == Verdict.VIOLATED for c in checks):
+        return ExitCode.VIOLATED
+    if any(s.verdict == Verdict.VIOLATED for s in summaries):
+        return ExitCode.VIOLATED
+    if diff and diff.get("worse"):
+        return ExitCode.VIOLATED
+    if not strict:
+        return ExitCode.PASS
+    if any(s.verdict.inconclusive or s.verdict == Verdict.SKIPPED for s in summaries):
+        return ExitCode.INCONCLUSIVE
+    if any(not m.killed for m in mutants):
+        return ExitCode.INCONCLUSIVE
+    return ExitCode.PASS
+
+
+def display_verdict(verdicts: Sequence[Verdict]) -> Verdict:
+    """The one word a spec shows, from its engines' verdicts (SKIPPED ones already removed by the caller).
+
+    A counterexample outranks everything: VIOLATED shows whenever an engine found one (an ERROR or VACUOUS from
+    another engine is named in the note, it cannot hide the evidence). UNKNOWN beside a decided verdict does not
+    decide the spec. Otherwise the worst in display order.
+    """
+    if not verdicts:
+        return Verdict.SKIPPED
+    if Verdict.VIOLATED in verdicts:
+        return Verdict.VIOLATED
+    decided = [v for v in verdicts if v != Verdict.UNKNOWN] or list(verdicts)
+    return max(decided)
+
+
 def summarise_spec(spec: Spec, checks: list[CheckResult], missed_mutants: list[str] | None = None) -> SpecResult:
-    """The worst verdict among the engines that ran and decided; SKIPPED only when nothing else ran.
+    """The spec's displayed verdict (display_verdict) with a note naming what it does not show.
 
-    An UNKNOWN beside a decided verdict is named in the note, not taken as the spec's verdict: the faster engine
-    decides, the slower one adds strength when it finishes within its budget.
-
-    Cross-check: a VIOLATED (or accepted-risk) finding beside a PROVED / HOLDS_BOUNDED one is reported by name,
-    never merged away.
+    The note names inconclusive engines beside a decided verdict, and engines that failed beside a violation.
+    Cross-check: a VIOLATED (or accepted-risk) finding beside a PROVED / HOLDS_BOUNDED / NO_FINDING one is reported
+    by name, never merged away.
     """
     engines = {c.finding.engine: c.finding.verdict.name for c in checks}
     ran = [c for c in checks if c.finding.verdict != Verdict.SKIPPED]
+    notes: list[str] = []
     if not checks:
-        verdict, note = Verdict.SKIPPED, "no engine selected for this spec"
+        verdict, notes = Verdict.SKIPPED, ["no engine selected for this spec"]
     elif not ran:
         verdict = Verdict.SKIPPED
-        note = "; ".join(f"{c.finding.engine}: {c.finding.summary}" for c in checks)
+        notes = [f"{c.finding.engine}: {c.finding.summary}" for c in checks]
     else:
-        decided = [c for c in ran if c.finding.verdict != Verdict.UNKNOWN] or ran
-        verdict = max(c.finding.verdict for c in decided)
+        verdict = display_verdict([c.finding.verdict for c in ran])
         undecided = sorted(c.finding.engine for c in ran if c.finding.verdict == Verdict.UNKNOWN)
-        note = f"inconclusive within budget: {', '.join(undecided)}" if undecided and decided is not ran else ""
+        if undecided and verdict != Verdict.UNKNOWN:
+            notes.append(f"inconclusive within budget: {', '.join(undecided)}")
+        failed = sorted(f"{c.finding.engine} {c.finding.verdict.name}" for c in ran
+                        if c.finding.verdict in (Verdict.ERROR, Verdict.VACUOUS))
+        if failed and verdict == Verdict.VIOLATED:
+            notes.append(f"also: {', '.join(failed)}")
     violated = sorted(c.finding.engine for c in ran if c.original == Verdict.VIOLATED)
-    holds = sorted(c.finding.engine for c in ran if c.original in (Verdict.PROVED, Verdict.HOLDS_BOUNDED))
+    holds = sorted(c.finding.engine for c in ran if c.original.holds)
     disagreement = None
     if violated and holds:
         disagreement = (f"engines disagree: {', '.join(violated)} found a violation, "
                         f"{', '.join(holds)} found none ({', '.join(engines[e] for e in holds)})")
     if missed_mutants:
-        verdict = max(verdict, Verdict.VACUOUS) if verdict != Verdict.SKIPPED else Verdict.VACUOUS
-        note = (note + "; " if note else "") + f"did not catch mutant(s) {', '.join(missed_mutants)}"
-    return SpecResult(spec.id, verdict, engines, disagreement, note)
+        if verdict != Verdict.VIOLATED:
+            verdict = Verdict.VACUOUS if verdict == Verdict.SKIPPED else max(verdict, Verdict.VACUOUS)
+        notes.append(f"did not catch mutant(s) {', '.join(missed_mutants)}")
+    return SpecResult(spec.id, verdict, engines, disagreement, "; ".join(notes))
 
 
 def kills(check: CheckResult) -> bool:
-    """COMMON kill rule: VIOLATED, or ERROR with a counterexample (model and bytecode disagree)."""
-    f = check.finding
-    if check.original == Verdict.VIOLATED or f.verdict == Verdict.VIOLATED:
-        return True
-    return f.verdict == Verdict.ERROR and f.evidence.counterexample is not None
+    """The kill rule: the mutant made the spec VIOLATED (a counterexample). Nothing else kills: an ERROR, even with
+    a counterexample attached, is an engine problem and exits 3, not 1."""
+    return check.original == Verdict.VIOLATED or check.finding.verdict == Verdict.VIOLATED
 
 
 def apply_accepted_risk(spec: Spec, finding: Finding) -> CheckResult:

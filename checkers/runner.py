@@ -164,17 +164,18 @@ def _accept(check: PlannedCheck, findings: list[Finding], cached: bool) -> Check
     """One CheckResult per check: the worst of the engine's findings, with accepted risk applied."""
     findings = [f for f in findings if isinstance(f, Finding)] or [
         Finding(check.spec.id, check.engine, Verdict.ERROR, "engine returned no finding", target=check.target.label)]
-    worst = max(findings, key=lambda f: f.verdict if f.verdict != Verdict.SKIPPED else -1)
+    # A counterexample is never hidden behind a worse-ranked verdict of the same engine.
+    worst = max(findings, key=lambda f: (f.verdict == Verdict.VIOLATED, f.verdict if f.verdict != Verdict.SKIPPED else -1))
     worst = replace(worst, spec_id=check.spec.id, engine=check.engine, target=check.target.label)
     result = apply_accepted_risk(check.spec, worst)
     return replace(result, cached=cached)
 
 
-def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: str, timeout: float,
-            conn: Connection) -> None:
+def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: str, generic: bool,
+            timeout: float, conn: Connection) -> None:
     """Runs in a forked child. Never raises: every outcome goes back as a message."""
     os.setpgrp()  # its own process group: a timeout kills the engine's subprocesses (forge, halmos) too
-    target = Target(root=root, label=label)
+    target = Target(root=root, label=label, generic=generic)
     for index, spec in specs:
         conn.send(("start", index))
         started = time.monotonic()
@@ -247,7 +248,7 @@ def _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, st
             name, target, indices = batches.popleft()
             parent, child = ctx.Pipe(duplex=False)
             specs = [(i, checks[i].spec) for i in indices]
-            process = ctx.Process(target=_worker, args=(engines[name], specs, target.root, target.label,
+            process = ctx.Process(target=_worker, args=(engines[name], specs, target.root, target.label, target.generic,
                                                         config.timeout, child), daemon=True)
             process.start()
             child.close()
@@ -287,7 +288,7 @@ def _one_line(text: str) -> str:
 BUILD_STAMP = "verify-build.stamp"
 
 
-def build_target(root: Path, label: str) -> Target:
+def build_target(root: Path, label: str, generic: bool = False) -> Target:
     """Target.build, skipped when the compiler inputs are byte-identical to the last successful build.
 
     forge's own no-op build still starts the solc-js wrapper (~1-4 s here); a warm `verify all` must stay under
@@ -298,8 +299,8 @@ def build_target(root: Path, label: str) -> Target:
     stamp = root / "cache" / BUILD_STAMP
     key = _build_inputs(root)
     if stamp.exists() and stamp.read_text() == key and (root / "out").is_dir():
-        return Target(root=root, label=label)
-    target = Target.build(root, label=label)
+        return Target(root=root, label=label, generic=generic)
+    target = Target.build(root, label=label, generic=generic)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(key)
     return target

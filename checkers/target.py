@@ -35,6 +35,7 @@ class Target:
 
     root: Path
     label: str = "platform"
+    generic: bool = False  # a user's project (--project): an empty rule scope is NOT_APPLICABLE, not VACUOUS
     _artifacts: dict[str, Artifact] = field(default_factory=dict, repr=False)
 
     @property
@@ -43,7 +44,8 @@ class Target:
 
     @classmethod
     def build(
-        cls, root: Path, label: str = "platform", force: bool = False, paths: tuple[str, ...] = ()
+        cls, root: Path, label: str = "platform", force: bool = False, paths: tuple[str, ...] = (),
+        generic: bool = False,
     ) -> "Target":
         """Build with forge; `paths` limits the build to those source paths (e.g. ("src",) for mutants)."""
         root = root.resolve()
@@ -58,7 +60,7 @@ class Target:
         )
         if proc.returncode != 0:
             raise BuildError(f"{root}: Solidity build failed: {_first_error(proc.stdout + proc.stderr)}")
-        return cls(root=root, label=label)
+        return cls(root=root, label=label, generic=generic)
 
     @cached_property
     def artifacts(self) -> dict[str, Artifact]:

@@ -3,14 +3,15 @@
 Verdicts (documented choice):
 - a custom detector reports a finding on a contract of the target's src/  -> VIOLATED, with the
   SourceLocation(file, line, contract, function) of each finding;
-- no finding -> PROVED, because a structural rule checked on every function of every contract compiled from
-  src/ is a complete check of that structural property over that domain. Evidence.domain names the domain
-  and Evidence.assumptions state the rule and the approximation (SlithIR, internal calls inlined, branches in
-  source order): it is not a proof of runtime behaviour — the sequence engines (SEQ-*) cover that;
-- the spec names contracts that exist in the target but none of them is in the rule's scope (e.g. a
-  receiver no longer recognised as a CCIP receiver) -> VACUOUS;
+- no finding in a non-empty scope -> NO_FINDING (never PROVED): a structural rule is a pattern match over
+  SlithIR, not a proof of runtime behaviour. Evidence.notes names the contracts in scope (and PAUSE-01's
+  exemptions), Evidence.domain the domain, Evidence.assumptions the rule and its approximation;
+- an empty scope -> VACUOUS on the platform (and its mutants) when the spec names contracts, or when the spec
+  names contracts present in the target that the rule does not recognise (e.g. a receiver no longer recognised
+  as a CCIP receiver); NOT_APPLICABLE in a generic (--project) run: nothing of the kind exists there;
 - STRUCT-01: Slither's built-in detectors (impact High/Medium/Low; informational and optimization are not
-  gated) on src/: every finding must be in <project>/slither-baseline.json with a reason, else VIOLATED;
+  gated) on src/: every finding must be in <project>/slither-baseline.json with a reason, else VIOLATED; all
+  triaged -> NO_FINDING (a triage statement, not a proof);
 - missing build, Solidity error, malformed baseline -> ERROR with one line; Slither crash -> ERROR.
 """
 from __future__ import annotations
@@ -217,7 +218,7 @@ class SlitherChecker(Checker):
             analysis = analyse(Path(target.root))
             if spec.id == STRUCT_SPEC:
                 return finding(*self._struct(analysis))
-            return finding(*self._rule(spec, analysis))
+            return finding(*self._rule(spec, analysis, generic=getattr(target, "generic", False)))
         except VerifyError as exc:
             return finding(Verdict.ERROR, exc.message)
         except Exception as exc:  # an engine crash must not stop the run
@@ -226,7 +227,7 @@ class SlitherChecker(Checker):
                                           f"{text[0] if text else ''}")
 
     # -- verdicts -------------------------------------------------------------------------------------------
-    def _rule(self, spec: Spec, analysis: Analysis) -> tuple[Verdict, str, Evidence]:
+    def _rule(self, spec: Spec, analysis: Analysis, generic: bool = False) -> tuple[Verdict, str, Evidence]:
         detectors = by_spec()[spec.id]
         args = {d.ARGUMENT for d in detectors}
         hits = [f for f in analysis.custom if f.detector in args and
@@ -253,12 +254,20 @@ class SlitherChecker(Checker):
         if named and not scope & set(named):
             return (Verdict.VACUOUS, f"the rule applied to none of {', '.join(named)} (not recognised as in scope)",
                     Evidence(assumptions=assumptions, domain=domain))
+        if not scope:
+            if generic:
+                return (Verdict.NOT_APPLICABLE, f"nothing in scope: no contract of {analysis.src}/ is of the kind "
+                                                f"the rule ({', '.join(sorted(args))}) applies to",
+                        Evidence(assumptions=assumptions, domain=domain, notes="in scope: none"))
+            return (Verdict.VACUOUS, f"the rule examined nothing: no contract in scope"
+                                     f"{' (named: ' + ', '.join(spec.contracts) + ')' if spec.contracts else ''}",
+                    Evidence(assumptions=assumptions, domain=domain, notes="in scope: none"))
         exempt = {k: v for k, v in {**analysis.exempt, **spec.exemptions}.items()} if spec.id == "PAUSE-01" else {}
-        notes = f"in scope: {', '.join(sorted(scope)) or 'no contract (rule not applicable)'}"
+        notes = f"in scope: {', '.join(sorted(scope))}"
         if exempt:
             notes += "; exempt: " + "; ".join(f"{k} ({v})" for k, v in sorted(exempt.items()))
-        return (Verdict.PROVED, f"no finding in {len(scope)} contract(s) in scope", Evidence(
-            assumptions=assumptions, domain=domain, notes=notes))
+        return (Verdict.NO_FINDING, f"no finding in {len(scope)} contract(s) in scope ({', '.join(sorted(scope))})",
+                Evidence(assumptions=assumptions, domain=domain, notes=notes))
 
     def _struct(self, analysis: Analysis, path: Path | None = None) -> tuple[Verdict, str, Evidence]:
         path = path or analysis.root / baseline_mod.FILE_NAME
@@ -281,5 +290,5 @@ class SlitherChecker(Checker):
                         explanation="; ".join(f"{f.detector}: {f.message}" for f in new[:MAX_LOCATIONS])),
                         locations=tuple(f.location for f in new[:MAX_LOCATIONS]),
                         assumptions=assumptions, domain=domain, notes=notes))
-        return (Verdict.PROVED, f"every built-in finding is triaged ({notes})",
+        return (Verdict.NO_FINDING, f"every built-in finding is triaged ({notes})",
                 Evidence(assumptions=assumptions, domain=domain, notes=notes))

@@ -75,8 +75,9 @@ class Z3Checker(Checker):
                  f"(titanoboa) on {compared} inputs: boundary values and {conformance.RANDOM_PER_FUNCTION} seeded "
                  f"random inputs per function{lemma_note}")
         if decision.verdict == Verdict.PROVED:
-            return self._finding(spec, target, Verdict.PROVED, f"proved for every input in the domain: {ob.claim}",
-                                 Evidence(**base, notes=notes), start)
+            return self._finding(spec, target, Verdict.PROVED,
+                                 f"model proved for every input in the domain: {ob.claim}; model and bytecode "
+                                 f"agree on {compared} inputs", Evidence(**base, notes=notes), start)
         if decision.verdict == Verdict.VACUOUS:
             return self._finding(spec, target, Verdict.VACUOUS, f"vacuous: {decision.reason}",
                                  Evidence(**base, notes=notes), start)
@@ -112,9 +113,13 @@ class Z3Checker(Checker):
             state={"bytecode": conformance._show(m.bytecode), "model": conformance._show(m.model)},
             explanation=f"model and bytecode disagree: {m.describe()}",
         )
+        # The compiled code does not compute what the proved model computes: the property the proof stood for is
+        # not established for the code, and these concrete inputs show the code departing from it. VIOLATED
+        # (exit 1), with the inputs as the counterexample; ERROR stays for an engine that failed to run.
         return self._finding(
-            spec, target, Verdict.ERROR,
-            f"conformance mismatch in {m.function}: the proof's model is not the compiled code ({m.describe()})",
+            spec, target, Verdict.VIOLATED,
+            f"conformance mismatch in {m.function}: the compiled code departs from the proved model "
+            f"({m.describe()})",
             Evidence(counterexample=cex, solver=SOLVER, locations=_locations(target.root, (m.function,))), start,
         )
 
