@@ -31,7 +31,7 @@ def test_violated_with_locations(fixture_target: Target) -> None:
 def test_exemptions_in_the_spec_remove_findings(fixture_target: Target) -> None:
     spec = _spec("PAUSE-01", exemptions={"BadPausable.deposit": "fixture exemption"})
     [finding] = SlitherChecker().check(spec, fixture_target, 60)
-    assert finding.verdict is Verdict.PROVED, finding.summary
+    assert finding.verdict is Verdict.NO_FINDING, finding.summary  # a pattern match is never PROVED
     assert finding.evidence.domain and "src/" in finding.evidence.domain
     assert "GoodPausable.emergencyWithdraw" in finding.evidence.notes
 
@@ -43,12 +43,26 @@ def test_named_contract_outside_the_rule_is_vacuous(fixture_target: Target) -> N
     verdict, summary, _ = SlitherChecker()._rule(_spec("ACC-02", ("GoodVault",)), clean)
     assert verdict is Verdict.VACUOUS and "GoodVault" in summary  # GoodVault has no admin: ACC-02 not in scope
     verdict, _, evidence = SlitherChecker()._rule(_spec("ACC-02", ("GoodOwned",)), clean)
-    assert verdict is Verdict.PROVED and "GoodOwned" in evidence.notes
+    assert verdict is Verdict.NO_FINDING and "GoodOwned" in evidence.notes
+
+
+def test_empty_scope_is_vacuous_on_the_platform_and_not_applicable_in_a_project(fixture_target: Target) -> None:
+    """An empty scope once said `PROVED: no finding in 0 contract(s) in scope`."""
+    from checkers.slither_rules.engine import analyse
+
+    empty = replace(analyse(fixture_target.root), custom=[], examined={})  # no contract recognised by any rule
+    verdict, summary, _ = SlitherChecker()._rule(_spec("CCIP-01", ("Receiver",)), empty)
+    assert verdict is Verdict.VACUOUS and "examined nothing" in summary
+    verdict, summary, _ = SlitherChecker()._rule(_spec("CCIP-01"), empty)
+    assert verdict is Verdict.VACUOUS
+    verdict, summary, _ = SlitherChecker()._rule(_spec("CCIP-01", ("Receiver",)), empty, generic=True)
+    assert verdict is Verdict.NOT_APPLICABLE and "nothing in scope" in summary
+    assert Verdict.NOT_APPLICABLE.passes and not Verdict.VACUOUS.passes
 
 
 def test_struct_baseline_covers_fixture_and_flags_new(fixture_target: Target, tmp_path: Path) -> None:
     [finding] = SlitherChecker().check(_spec("STRUCT-01"), fixture_target, 60)
-    assert finding.verdict is Verdict.PROVED, finding.summary
+    assert finding.verdict is Verdict.NO_FINDING, finding.summary
     data = json.loads((FIXTURE / "slither-baseline.json").read_text())
     dropped = data["findings"].pop()
     (tmp_path / "b.json").write_text(json.dumps(data))

@@ -24,6 +24,7 @@ def test_every_spec_has_an_obligation(z3_specs) -> None:
 def test_proved_on_platform(spec_id, platform_findings) -> None:
     finding = platform_findings[spec_id]
     assert finding.verdict == Verdict.PROVED, finding.summary
+    assert "model and bytecode agree on" in finding.summary  # PROVED names its conformance evidence
     assert finding.engine == "z3" and finding.target == "platform"
     assert finding.evidence.domain and finding.evidence.assumptions and finding.evidence.locations
     assert int(finding.evidence.bounds["conformance_inputs"]) >= 200
