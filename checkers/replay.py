@@ -81,7 +81,8 @@ def run_replay(replay_file: Path, project_root: Path) -> tuple[bool, str]:
     dest = dest_dir / replay_file.name
     shutil.copyfile(replay_file, dest)
     proc = subprocess.run(
-        [str(toolchain.forge()), "test", "--match-path", str(REPLAY_SUBDIR / replay_file.name)],
+        [str(toolchain.forge()), "test", "--use", str(toolchain.solc()), "--match-path",
+         str(REPLAY_SUBDIR / replay_file.name)],
         cwd=project_root, env=toolchain.tool_env(), capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
     )
     text = proc.stdout + proc.stderr

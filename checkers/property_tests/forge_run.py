@@ -95,7 +95,7 @@ def _load(path: Path, key: str) -> SuiteRun | None:
 
 def _run(root: Path, fuzz_runs: int, seed: int, timeout_s: float) -> SuiteRun:
     env = toolchain.tool_env() | {"FOUNDRY_FUZZ_RUNS": str(fuzz_runs), "FOUNDRY_FUZZ_SEED": hex(seed)}
-    cmd = [str(toolchain.forge()), "test", "--json", "--match-path", f"{TEST_DIR}/*.t.sol"]
+    cmd = [str(toolchain.forge()), "test", "--use", str(toolchain.solc()), "--json", "--match-path", f"{TEST_DIR}/*.t.sol"]
     done = run_bounded(cmd, cwd=root, env=env, timeout_s=timeout_s)
     if done is None:
         return SuiteRun(timed_out=True, error=f"forge test over {TEST_DIR} exceeded {timeout_s:g} s")
