@@ -19,7 +19,8 @@ _KIND = {
     Verdict.PROVED: ("pass", "none"), Verdict.HOLDS_BOUNDED: ("pass", "none"), Verdict.VIOLATED: ("fail", "error"),
     Verdict.ACCEPTED_RISK: ("fail", "note"), Verdict.UNKNOWN: ("open", "warning"),
     Verdict.VACUOUS: ("review", "warning"), Verdict.ERROR: ("fail", "warning"),
-    Verdict.SKIPPED: ("notApplicable", "none"),
+    Verdict.SKIPPED: ("notApplicable", "none"), Verdict.NO_FINDING: ("pass", "none"),
+    Verdict.NOT_APPLICABLE: ("notApplicable", "none"),
 }
 _SECURITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
 

@@ -8,11 +8,13 @@ from checkers.base import Finding, Verdict
 from checkers.results import RunResults, SpecResult
 
 COLORS = {
-    "PROVED": "#1a7f37", "HOLDS_BOUNDED": "#2da44e", "VIOLATED": "#cf222e", "ACCEPTED_RISK": "#9a6700",
+    "PROVED": "#1a7f37", "HOLDS_BOUNDED": "#2da44e", "NO_FINDING": "#4d8c57", "NOT_APPLICABLE": "#6e7781",
+    "VIOLATED": "#cf222e", "ACCEPTED_RISK": "#9a6700",
     "UNKNOWN": "#8250df", "VACUOUS": "#bc4c00", "ERROR": "#a40e26", "SKIPPED": "#6e7781",
 }
 RICH_STYLES = {
-    "PROVED": "bold green", "HOLDS_BOUNDED": "green", "VIOLATED": "bold red", "ACCEPTED_RISK": "yellow",
+    "PROVED": "bold green", "HOLDS_BOUNDED": "green", "NO_FINDING": "green", "NOT_APPLICABLE": "dim",
+    "VIOLATED": "bold red", "ACCEPTED_RISK": "yellow",
     "UNKNOWN": "magenta", "VACUOUS": "dark_orange", "ERROR": "bold red", "SKIPPED": "dim",
 }
 
