@@ -1,10 +1,19 @@
-"""Console (rich): the summary table printed at the end of a run, and the mutant kill matrix."""
+"""Console (rich): the summary table printed at the end of a run, the mutant kill matrix and the catalogue.
+
+Every user string (titles, summaries, notes, names) goes through `rich.markup.escape`: text like "[min, max]"
+must print as written, and "[/x]" must not be read as a closing tag (rich raises MarkupError on it).
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from checkers.base import Spec
 from checkers.results import RunResults
+from reports.paths import PathScrubber
 from reports.view import RICH_STYLES, build_view
 
 
@@ -13,12 +22,14 @@ def _v(name: str) -> str:
 
 
 def print_summary(results: RunResults, console: Console) -> None:
+    results = PathScrubber.for_results(results).results(results)
     v = build_view(results)
-    table = Table(title=f"verify {results.command}: {len(v.rows)} specs", title_justify="left", show_lines=False)
+    table = Table(title=escape(f"verify {results.command}: {len(v.rows)} specs"), title_justify="left",
+                  show_lines=False)
     table.add_column("spec", style="bold", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
     for e in v.engines:
-        table.add_column(e, no_wrap=True)
+        table.add_column(escape(e), no_wrap=True)
     table.add_column("note", overflow="fold")
     for row in v.rows:
         cells = [_v(row.cells[e].verdict.name) if row.cells[e] else "[dim]·[/]"
@@ -27,7 +38,7 @@ def print_summary(results: RunResults, console: Console) -> None:
         if not note:
             worst = [f for f in row.cells.values() if f and f.verdict == row.result.verdict]
             note = worst[0].summary if worst else ""
-        table.add_row(row.spec.id, _v(row.result.verdict.name), *cells, note[:160])
+        table.add_row(escape(row.spec.id), _v(row.result.verdict.name), *cells, escape(note[:160]))
     console.print(table)
     if results.mutants:
         print_kill_matrix(results, console)
@@ -44,6 +55,21 @@ def print_kill_matrix(results: RunResults, console: Console) -> None:
     for m in results.mutants:
         caught = ", ".join(f"{s} ({'/'.join(e)})" for s, e in m.caught_by.items()) or "-"
         status = ("[green]killed[/]" if m.killed else
-                  f"[red]build failed[/]: {m.error}" if m.error else f"[red]survived[/]: {', '.join(m.missed_by)}")
-        table.add_row(m.name, ", ".join(m.breaks), caught, status)
+                  f"[red]build failed[/]: {escape(m.error)}" if m.error else
+                  f"[red]survived[/]: {escape(', '.join(m.missed_by))}")
+        table.add_row(escape(m.name), escape(", ".join(m.breaks)), escape(caught), status)
+    console.print(table)
+
+
+def print_catalogue(specs: Iterable[Spec], mutants_by_spec: Mapping[str, Iterable[str]], mutant_count: int,
+                    console: Console) -> None:
+    """`verify list`: every selected spec with its engines and the mutants that must break it."""
+    specs = list(specs)
+    table = Table(title=f"{len(specs)} specs, {mutant_count} mutants", title_justify="left")
+    for column in ("spec", "category", "severity", "title", "engines", "mutants"):
+        table.add_column(column, overflow="fold")
+    for s in specs:
+        title = escape(s.title) + (" [yellow](accepted risk)[/]" if s.accepted_risk else "")
+        table.add_row(escape(s.id), escape(s.category), s.severity.value, title, escape(", ".join(s.engines)),
+                      escape(", ".join(sorted(mutants_by_spec.get(s.id, ())))))
     console.print(table)

@@ -1,20 +1,48 @@
-"""Markdown handoff report: the same sections as the HTML page, readable in a code review."""
+"""Markdown handoff report: the same sections as the HTML page, readable in a code review.
+
+All user text goes through `md` (inline text, table cells) or `code` (inline code) or a fence longer than any
+backtick run it holds: a `|` must not split a table row, `<tag>` must not turn into HTML, `*`/`_`/`[` must not
+turn into emphasis or links.
+"""
 from __future__ import annotations
 
+import re
+
 from checkers.results import RunResults
-from reports.view import build_view, cx_lines, replay_command
+from reports.view import build_view, cx_lines, legend, replay_command
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def md(text: object) -> str:
+    """Inline Markdown text, safe in a table cell."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split("\n")))
+
+
+def code(text: object) -> str:
+    """Inline code; a `|` is escaped (GFM reads it before code spans), backticks get a longer fence."""
+    body = " ".join(str(text).split("\n")).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", body)), default=0) + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def fenced(lines: list[str]) -> list[str]:
+    text = "\n".join(lines)
+    fence = "`" * max(3, max((len(run) + 1 for run in re.findall(r"`+", text)), default=0))
+    return [fence, *lines, fence]
 
 
 def render(results: RunResults) -> str:
     v = build_view(results)
     r = results
-    out = [f"# Verification report: `verify {r.command}`", ""]
-    out.append(f"Source commit `{(r.source.get('commit') or 'unknown')}`{' (uncommitted changes)' if r.source.get('dirty') else ''}"
-               f" · generated {r.generated_at} · exit code **{v.exit_code}** · strict={r.strict}")
+    out = [f"# Verification report: {code('verify ' + r.command)}", ""]
+    out.append(f"Source commit {code(r.source.get('commit') or 'unknown')}"
+               f"{' (uncommitted changes)' if r.source.get('dirty') else ''}"
+               f" · generated {md(r.generated_at)} · exit code **{v.exit_code}** · strict={r.strict}")
+    out.append("")
+    for label, root in r.targets.items():
+        out.append(f"- target **{md(label)}**: {code(root)}")
     out.append("")
     out.append("## Summary")
     out.append("")
@@ -25,55 +53,65 @@ def render(results: RunResults) -> str:
                    f"wall {r.stats.get('wall_s', 0)} s")
         out.append("")
     for d in v.disagreements:
-        out.append(f"- **{d.spec_id}**: {d.disagreement}")
+        out.append(f"- **{md(d.spec_id)}**: {md(d.disagreement)}")
+    out.append("")
+    out.append("Verdicts, best to worst:")
+    out.append("")
+    out.extend(f"- **{name}**: {md(text)}" for name, text in legend())
+    out.append("")
     out.append("## Traceability matrix (spec × engine)")
     out.append("")
-    out.append("| spec | title | verdict | " + " | ".join(v.engines) + " |")
+    out.append("| spec | title | verdict | " + " | ".join(md(e) for e in v.engines) + " |")
     out.append("|---|---|---|" + "---|" * len(v.engines))
     for row in v.rows:
         cells = [row.cells[e].verdict.name if row.cells[e] else "·" for e in v.engines]
-        out.append(f"| {row.spec.id} | {_cell(row.spec.title)} | **{row.result.verdict.name}** | " + " | ".join(cells) + " |")
+        out.append(f"| {md(row.spec.id)} | {md(row.spec.title)} | **{row.result.verdict.name}** | "
+                   + " | ".join(cells) + " |")
     out.append("")
     out.append("## Findings")
     out.append("")
     for row in v.rows:
         for e, f in row.cells.items():
-            if f is not None:
-                out.append(f"- {f.spec_id} / {e}: {f.verdict.name}: {_cell(f.summary)}")
+            if f is None:
+                continue
+            out.append(f"- {md(f.spec_id)} / {md(e)}: **{f.verdict.name}**: {md(f.summary)}")
+            out.extend(f"  - {label}: {md(text)}" for label, text in v.evidence(f))
         if row.result.note:
-            out.append(f"  - note: {_cell(row.result.note)}")
+            out.append(f"  - note: {md(row.result.note)}")
     out.append("")
     out.append("## Counterexamples")
     out.append("")
     if not v.counterexamples:
         out.append("None on the platform.")
     for f in v.counterexamples:
-        out.append(f"### {f.spec_id} ({f.engine}): {f.verdict.name}")
+        out.append(f"### {md(f.spec_id)} ({md(f.engine)}): {f.verdict.name}")
         out.append("")
-        out.append("```")
-        out.extend(cx_lines(f))
-        out.append("```")
+        out.extend(fenced(cx_lines(f)))
         if f.evidence.counterexample and f.evidence.counterexample.explanation:
-            out.append(f.evidence.counterexample.explanation)
-        out.append(f"Replay: `{replay_command(f)}`")
+            out.append("")
+            out.append(md(f.evidence.counterexample.explanation))
+        out.append("")
+        out.append(f"Replay: {code(replay_command(f))}")
         out.append("")
     out.append("## Assumptions and bounds ledger")
     out.append("")
-    out.append("| spec | engine | verdict | domain | bounds | assumptions |")
-    out.append("|---|---|---|---|---|---|")
+    out.append("What each passing verdict rests on: a proof is only as wide as its domain, a bounded result says "
+               "nothing beyond its bounds, a structural rule only covers its scope.")
+    out.append("")
+    out.append("| spec | engine | verdict | evidence |")
+    out.append("|---|---|---|---|")
     for f in v.ledger:
-        bounds = ", ".join(f"{k}={b}" for k, b in f.evidence.bounds.items())
-        out.append(f"| {f.spec_id} | {f.engine} | {f.verdict.name} | {_cell(f.evidence.domain or '')} | "
-                   f"{_cell(bounds)} | {_cell('; '.join(f.evidence.assumptions))} |")
+        evidence = "<br>".join(f"{label}: {md(text)}" for label, text in v.evidence(f)) or "—"
+        out.append(f"| {md(f.spec_id)} | {md(f.engine)} | {f.verdict.name} | {evidence} |")
     out.append("")
     out.append("## Accepted-risk ledger")
     out.append("")
     if not v.accepted:
         out.append("No accepted risks.")
     for spec, findings in v.accepted:
-        out.append(f"- **{spec.id}** {spec.title}: {spec.accepted_risk}")
+        out.append(f"- **{md(spec.id)}** {md(spec.title)}: {md(spec.accepted_risk)}")
         for f in findings:
-            out.append(f"  - {f.engine}: {f.verdict.name}: {_cell(f.summary)}")
+            out.append(f"  - {md(f.engine)}: {f.verdict.name}: {md(f.summary)}")
     if r.mutants:
         out.append("")
         out.append("## Mutant kill matrix")
@@ -84,17 +122,18 @@ def render(results: RunResults) -> str:
             caught = ", ".join(f"{s} ({'/'.join(e)})" for s, e in m.caught_by.items())
             status = "killed" if m.killed else (f"build failed: {m.error}" if m.error else
                                                 f"NOT caught by {', '.join(m.missed_by)}")
-            out.append(f"| {m.name} | {m.replaces} | {', '.join(m.breaks)} | {caught} | {_cell(status)} |")
+            out.append(f"| {md(m.name)} | {md(m.replaces)} | {md(', '.join(m.breaks))} | {md(caught)} | "
+                       f"{md(status)} |")
     if r.diff:
         out.append("")
-        out.append(f"## Upgrade diff against `{r.diff.get('base')}`")
+        out.append(f"## Upgrade diff against {code(r.diff.get('base'))}")
         out.append("")
         for line in r.diff.get("lines", []):
-            out.append(f"- {line}")
+            out.append(f"- {md(line)}")
     out.append("")
     out.append("## Tools and versions")
     out.append("")
     for k, val in sorted(r.tools.items()):
-        out.append(f"- {k}: {val}")
+        out.append(f"- {md(k)}: {md(val)}")
     out.append("")
     return "\n".join(out)

@@ -1,21 +1,23 @@
 """What every human-facing report shows, computed once from RunResults."""
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from checkers.base import Finding, Verdict
+from checkers.base import LEGEND, Finding, Verdict
 from checkers.results import RunResults, SpecResult
 
 COLORS = {
-    "PROVED": "#1a7f37", "HOLDS_BOUNDED": "#2da44e", "NO_FINDING": "#4d8c57", "NOT_APPLICABLE": "#6e7781",
-    "VIOLATED": "#cf222e", "ACCEPTED_RISK": "#9a6700",
-    "UNKNOWN": "#8250df", "VACUOUS": "#bc4c00", "ERROR": "#a40e26", "SKIPPED": "#6e7781",
+    "PROVED": "#1a7f37", "HOLDS_BOUNDED": "#2da44e", "NO_FINDING": "#4d8c57", "NOT_APPLICABLE": "#8c959f",
+    "ACCEPTED_RISK": "#9a6700", "VIOLATED": "#cf222e", "UNKNOWN": "#8250df", "VACUOUS": "#bc4c00",
+    "ERROR": "#a40e26", "SKIPPED": "#6e7781",
 }
 RICH_STYLES = {
     "PROVED": "bold green", "HOLDS_BOUNDED": "green", "NO_FINDING": "green", "NOT_APPLICABLE": "dim",
-    "VIOLATED": "bold red", "ACCEPTED_RISK": "yellow",
-    "UNKNOWN": "magenta", "VACUOUS": "dark_orange", "ERROR": "bold red", "SKIPPED": "dim",
+    "ACCEPTED_RISK": "yellow", "VIOLATED": "bold red", "UNKNOWN": "magenta", "VACUOUS": "dark_orange",
+    "ERROR": "bold red", "SKIPPED": "dim",
 }
 
 
@@ -26,6 +28,59 @@ def replay_command(f: Finding) -> str:
     if ev.replay_test:
         return f"cd contracts && forge test --match-path {ev.replay_test} -vvvv"
     return f"verify check {f.spec_id} --engines {f.engine} --no-cache"
+
+
+def legend() -> list[tuple[str, str]]:
+    """(verdict name, definition) for every verdict, in display order, from checkers.base.LEGEND."""
+    return [(v.name, LEGEND[v]) for v in Verdict]
+
+
+def in_project(root: str, file: str) -> str:
+    """A target-relative file as a project-relative path (the platform's files live under contracts/)."""
+    if not root or root == "." or file.startswith(root.rstrip("/") + "/"):
+        return posixpath.normpath(file)
+    return posixpath.normpath(posixpath.join(root, file))
+
+
+def evidence_items(f: Finding, root: str = "") -> list[tuple[str, str]]:
+    """What a check rests on, labelled: scope and exemptions (from the notes), domain, bounds, conformance,
+    assumptions, solver and source locations (under `root`, the target's root). Empty fields are left out."""
+    ev = f.evidence
+    items: list[tuple[str, str]] = list(note_items(ev.notes))
+    if ev.domain:
+        items.append(("domain", ev.domain))
+    bounds = {k: v for k, v in ev.bounds.items() if not k.startswith("conformance_")}
+    if bounds:
+        items.append(("bounds", ", ".join(f"{k}={v}" for k, v in bounds.items())))
+    if "conformance_inputs" in ev.bounds:
+        seed = ev.bounds.get("conformance_seed")
+        items.append(("conformance", f"model and bytecode compared on {ev.bounds['conformance_inputs']} inputs"
+                                     + (f" (seed {seed})" if seed else "")))
+    items += [("assumption", a) for a in ev.assumptions]
+    if ev.solver:
+        items.append(("solver", ev.solver))
+    if ev.locations:
+        shown = [f"{in_project(root, loc.file)}:{loc.line}" for loc in ev.locations[:5]]
+        more = len(ev.locations) - len(shown)
+        items.append(("locations", ", ".join(shown) + (f" (+{more} more)" if more > 0 else "")))
+    return items
+
+
+_SCOPE = re.compile(r"in scope: (?P<scope>.*?)(?:; exempt: (?P<exempt>.*))?$", re.S)
+
+
+def note_items(notes: str) -> list[tuple[str, str]]:
+    """Slither's notes "in scope: A, B; exempt: C.f (reason); D.g (reason)" as scope and one item per exemption;
+    any other note as it is."""
+    if not notes:
+        return []
+    m = _SCOPE.match(notes)
+    if m is None:
+        return [("notes", notes)]
+    items = [("scope", m["scope"])]
+    if m["exempt"]:
+        items += [("exempt", e) for e in m["exempt"].split("; ")]
+    return items
 
 
 @dataclass
@@ -41,11 +96,14 @@ class View:
     engines: list[str]
     rows: list[Row]
     counterexamples: list[Finding]
-    ledger: list[Finding]  # proofs and bounded results with their domain, assumptions and bounds
+    ledger: list[Finding]  # passing verdicts with the domain, scope, assumptions and bounds they rest on
     accepted: list[tuple[Any, list[Finding]]]
     disagreements: list[SpecResult]
     exit_code: int
     counts: dict[str, int]
+
+    def evidence(self, f: Finding) -> list[tuple[str, str]]:
+        return evidence_items(f, self.results.targets.get(f.target, ""))
 
     def engine_findings(self, engine: str) -> list[Finding]:
         return [c.finding for c in self.results.platform_checks() if c.finding.engine == engine]
@@ -69,7 +127,7 @@ def build_view(results: RunResults) -> View:
             for spec in results.specs]
     findings = [c.finding for c in platform]
     counterexamples = [f for f in findings if f.evidence.counterexample is not None]
-    ledger = [f for f in findings if f.verdict in (Verdict.PROVED, Verdict.HOLDS_BOUNDED)]
+    ledger = [f for f in findings if f.verdict.holds or f.verdict == Verdict.NOT_APPLICABLE]
     accepted = [(s, [f for f in findings if f.spec_id == s.id]) for s in results.specs if s.accepted_risk]
     return View(results, engines, rows, counterexamples, ledger, accepted,
                 [s for s in summaries.values() if s.disagreement], int(results.exit_code()), results.counts())
