@@ -1,60 +1,96 @@
-"""JUnit XML: one test case per (spec, engine, target); classname = spec id, name = engine [@ target]."""
+"""JUnit XML: one test case per (spec, engine, target); classname = spec id, name = engine.
+
+A test case fails exactly when its check fails the gate under the run's policy (reports/outcome.py): VIOLATED is a
+<failure>; what fails only under strict (ERROR, VACUOUS, an UNKNOWN no engine decided, a spec every engine
+skipped) is an <error> under strict and <skipped> otherwise. Surviving mutants and verdicts that got worse in
+`verify diff` get their own suites, judged the same way.
+"""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
-from checkers.base import Verdict
 from checkers.results import RunResults
-from reports.view import cx_lines, replay_command
+from reports.outcome import Outcome, Status, check_outcome, mutant_outcome, unchecked_spec_outcome
+from reports.view import cx_lines, evidence_items, replay_command
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0, even escaped
+
+
+def _clean(text: str) -> str:
+    return _XML_INVALID.sub("?", text)
+
+
+class _Suite:
+    def __init__(self, parent: ET.Element, name: str) -> None:
+        self.element = ET.SubElement(parent, "testsuite", name=name)
+        self.counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        self.time = 0.0
+
+    def case(self, classname: str, name: str, outcome: Outcome, detail: str, time: float = 0.0) -> None:
+        self.counts["tests"] += 1
+        self.time += time
+        case = ET.SubElement(self.element, "testcase", classname=_clean(classname), name=_clean(name),
+                             time=f"{time:.3f}")
+        if outcome.status == Status.FAILURE:
+            self.counts["failures"] += 1
+            ET.SubElement(case, "failure", message=_clean(outcome.reason), type=_clean(outcome.kind)).text = _clean(detail)
+        elif outcome.status == Status.ERROR:
+            self.counts["errors"] += 1
+            ET.SubElement(case, "error", message=_clean(outcome.reason), type=_clean(outcome.kind)).text = _clean(detail)
+        elif outcome.status == Status.SKIPPED:
+            self.counts["skipped"] += 1
+            ET.SubElement(case, "skipped", message=_clean(outcome.reason))
+        if detail and not outcome.status.fails_gate:
+            ET.SubElement(case, "system-out").text = _clean(detail)
+
+    def close(self) -> None:
+        for key, value in self.counts.items():
+            self.element.set(key, str(value))
+        self.element.set("time", f"{self.time:.3f}")
 
 
 def render(results: RunResults) -> str:
     suites = ET.Element("testsuites", name="verify")
+    titles = {s.id: s.title for s in results.specs}
+    summaries = {s.spec_id: s for s in results.spec_results()}
     by_target: dict[str, list] = {}
     for c in results.platform_checks():  # findings on mutants are judged by the kill matrix suite below
         by_target.setdefault(c.finding.target, []).append(c)
-    titles = {s.id: s.title for s in results.specs}
+    checked = {c.finding.spec_id for c in results.platform_checks()}
+    main = next(iter(results.targets), "platform")
+    for spec_id in summaries.keys() - checked:
+        by_target.setdefault(main, [])
     for target, checks in by_target.items():
-        suite = ET.SubElement(suites, "testsuite", name=f"verify.{target}")
-        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        total = 0.0
+        suite = _Suite(suites, f"verify.{target}")
         for c in checks:
             f = c.finding
-            counts["tests"] += 1
-            total += f.duration_s
-            case = ET.SubElement(suite, "testcase", classname=f.spec_id, name=f.engine,
-                                 time=f"{f.duration_s:.3f}")
-            text = "\n".join([titles.get(f.spec_id, ""), f.summary, *cx_lines(f),
-                              f"replay: {replay_command(f)}" if f.evidence.counterexample else ""]).strip()
-            if f.verdict == Verdict.VIOLATED:
-                counts["failures"] += 1
-                ET.SubElement(case, "failure", message=f"VIOLATED: {f.summary}", type="VIOLATED").text = text
-            elif f.verdict in (Verdict.ERROR, Verdict.UNKNOWN, Verdict.VACUOUS):
-                if results.strict:
-                    counts["errors"] += 1
-                    ET.SubElement(case, "error", message=f"{f.verdict.name}: {f.summary}",
-                                  type=f.verdict.name).text = text
-                else:
-                    ET.SubElement(case, "system-out").text = f"{f.verdict.name} (not strict): {text}"
-            elif f.verdict == Verdict.SKIPPED:
-                counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=f.summary)
-            else:
-                ET.SubElement(case, "system-out").text = f"{f.verdict.name}: {text}"
-        for key, value in counts.items():
-            suite.set(key, str(value))
-        suite.set("time", f"{total:.3f}")
+            evidence = evidence_items(f, results.targets.get(f.target, ""))
+            lines = [f"{f.verdict.name}: {f.summary}", titles.get(f.spec_id, ""), *cx_lines(f),
+                     *(f"{label}: {text}" for label, text in evidence)]
+            if f.evidence.counterexample is not None:
+                lines.append(f"replay: {replay_command(f)}")
+            suite.case(f.spec_id, f.engine, check_outcome(c, summaries[f.spec_id], results.strict),
+                       "\n".join(line for line in lines if line), f.duration_s)
+        if target == main:
+            for spec_id in sorted(summaries.keys() - checked):
+                suite.case(spec_id, "(no engine)", unchecked_spec_outcome(summaries[spec_id], results.strict),
+                           titles.get(spec_id, ""))
+        suite.close()
     if results.mutants:
-        suite = ET.SubElement(suites, "testsuite", name="verify.mutants", tests=str(len(results.mutants)),
-                              failures=str(sum(not m.killed for m in results.mutants)), errors="0", skipped="0")
+        suite = _Suite(suites, "verify.mutants")
         for m in results.mutants:
-            case = ET.SubElement(suite, "testcase", classname="mutants", name=m.name, time="0")
-            if not m.killed:
-                why = f"build failed: {m.error}" if m.error else f"not caught by {', '.join(m.missed_by)}"
-                ET.SubElement(case, "failure", message=f"mutant survived: {why}", type="SURVIVED").text = \
-                    f"{m.description}\nmust be caught by: {', '.join(m.breaks)}"
-            else:
-                ET.SubElement(case, "system-out").text = "caught by " + ", ".join(
-                    f"{s} ({'/'.join(e)})" for s, e in m.caught_by.items())
+            suite.case("mutants", m.name, mutant_outcome(m, results.strict),
+                       f"{m.description}\nmust be caught by: {', '.join(m.breaks)}")
+        suite.close()
+    if results.diff and results.diff.get("verdicts"):
+        suite = _Suite(suites, f"verify.diff.{results.diff.get('base')}")
+        worse = set(results.diff.get("worse") or ())
+        for spec_id, change in results.diff["verdicts"].items():
+            text = f"{change.get('base')} -> {change.get('head')}"
+            outcome = Outcome(Status.FAILURE, "WORSE", f"verdict got worse: {text}") if spec_id in worse else \
+                Outcome(Status.PASS, "UNCHANGED" if change.get("base") == change.get("head") else "CHANGED", text)
+            suite.case("diff", spec_id, outcome, text)
+        suite.close()
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

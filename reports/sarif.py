@@ -1,40 +1,88 @@
-"""SARIF 2.1.0 for code scanning: one rule per spec, one result per (spec, engine, target) finding.
+"""SARIF 2.1.0 for code scanning: one rule per spec, one result per (spec, engine, target) check that ran.
 
-kind/level: VIOLATED fail/error; ACCEPTED_RISK fail/note with an external suppression carrying the
-justification; UNKNOWN open/warning; VACUOUS review/warning; ERROR fail/warning (a tool failure, not a code
-defect); SKIPPED notApplicable/none; PROVED and HOLDS_BOUNDED pass/none. Every result has a location (the
-finding's own, else the declaration of the first contract the spec names).
+kind/level (SARIF 2.1.0 section 3.27.10: a kind other than `fail` takes level `none`):
+  VIOLATED fail/error; ACCEPTED_RISK fail/note with an external suppression carrying the justification;
+  PROVED, HOLDS_BOUNDED, NO_FINDING pass/none; NOT_APPLICABLE notApplicable/none; UNKNOWN open/none;
+  VACUOUS review/none.
+ERROR (the engine or its input failed) and SKIPPED (the engine is unavailable) say nothing about the code: they
+are tool execution notifications (level error, and warning or note), not results, and any ERROR makes
+`executionSuccessful` false. Every result has a real file:line relative to the project root (reports/locations.py).
 """
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+from checkers import toolchain
 from checkers.base import Verdict
-from checkers.results import RunResults
+from checkers.results import CheckResult, RunResults, SpecResult
+from reports.locations import Place, Sources, places
+from reports.outcome import check_outcome
 from reports.view import cx_lines, replay_command
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _KIND = {
-    Verdict.PROVED: ("pass", "none"), Verdict.HOLDS_BOUNDED: ("pass", "none"), Verdict.VIOLATED: ("fail", "error"),
-    Verdict.ACCEPTED_RISK: ("fail", "note"), Verdict.UNKNOWN: ("open", "warning"),
-    Verdict.VACUOUS: ("review", "warning"), Verdict.ERROR: ("fail", "warning"),
-    Verdict.SKIPPED: ("notApplicable", "none"), Verdict.NO_FINDING: ("pass", "none"),
-    Verdict.NOT_APPLICABLE: ("notApplicable", "none"),
+    Verdict.PROVED: ("pass", "none"), Verdict.HOLDS_BOUNDED: ("pass", "none"), Verdict.NO_FINDING: ("pass", "none"),
+    Verdict.NOT_APPLICABLE: ("notApplicable", "none"), Verdict.ACCEPTED_RISK: ("fail", "note"),
+    Verdict.VIOLATED: ("fail", "error"), Verdict.UNKNOWN: ("open", "none"), Verdict.VACUOUS: ("review", "none"),
 }
+NOTIFIED = (Verdict.ERROR, Verdict.SKIPPED)
 _SECURITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
 
 
-def _location(file: str, line: int, message: str | None = None) -> dict[str, Any]:
-    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
-                                                "region": {"startLine": max(1, int(line))}}}
-    if message:
-        loc["message"] = {"text": message}
+def _location(place: Place) -> dict[str, Any]:
+    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": place.uri, "uriBaseId": "%SRCROOT%"},
+                                                "region": {"startLine": max(1, int(place.line))}}}
+    if place.message:
+        loc["message"] = {"text": place.message}
     return loc
 
 
-def render(results: RunResults) -> str:
-    specs = {s.id: s for s in results.specs}
+def _result(c: CheckResult, results: RunResults, sources: Sources, rule_index: dict[str, int]) -> dict[str, Any]:
+    f = c.finding
+    kind, level = _KIND[f.verdict]
+    found = [_location(p) for p in places(f, results, sources)]
+    text = f"[{f.verdict.name}] {f.spec_id} ({f.engine}, {f.target}): {f.summary}"
+    if f.evidence.counterexample is not None:
+        text += " | counterexample: " + "; ".join(cx_lines(f)) + f" | replay: {replay_command(f)}"
+    result: dict[str, Any] = {
+        "ruleId": f.spec_id, "kind": kind, "level": level, "message": {"text": text}, "locations": found[:1],
+        "properties": {"verdict": f.verdict.name, "original_verdict": c.original.name, "engine": f.engine,
+                       "target": f.target, "duration_s": f.duration_s, "cached": c.cached},
+        "partialFingerprints": {"verifyCheck/v1": f"{f.spec_id}:{f.engine}:{f.target}"},
+    }
+    if len(found) > 1:
+        result["relatedLocations"] = [dict(loc, id=i) for i, loc in enumerate(found[1:], 1)]
+    if f.spec_id in rule_index:
+        result["ruleIndex"] = rule_index[f.spec_id]
+    spec = next((s for s in results.specs if s.id == f.spec_id), None)
+    if f.verdict == Verdict.ACCEPTED_RISK and spec is not None:
+        result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                   "justification": spec.accepted_risk or ""}]
+    return result
+
+
+def _notification(c: CheckResult, results: RunResults, summaries: dict[str, SpecResult],
+                  rule_index: dict[str, int]) -> dict[str, Any]:
+    f = c.finding
+    if f.verdict == Verdict.ERROR:
+        level = "error"
+    else:  # SKIPPED: a warning when it fails the gate (strict, every engine of the spec skipped)
+        level = "warning" if check_outcome(c, summaries[f.spec_id], results.strict).status.fails_gate else "note"
+    note: dict[str, Any] = {
+        "level": level,
+        "message": {"text": f"{f.spec_id} ({f.engine}, {f.target}): {f.verdict.name}: {f.summary}"},
+        "properties": {"verdict": f.verdict.name, "engine": f.engine, "target": f.target, "spec": f.spec_id},
+    }
+    if f.spec_id in rule_index:
+        note["associatedRule"] = {"id": f.spec_id, "index": rule_index[f.spec_id]}
+    return note
+
+
+def render(results: RunResults, project: Path = toolchain.REPO_ROOT) -> str:
+    """`results` with paths already relative (reports.paths); `project` is the real root to read sources from."""
+    sources = Sources(project)
     rule_index = {s.id: i for i, s in enumerate(results.specs)}
     rules = [{
         "id": s.id, "name": s.id.replace("-", ""), "shortDescription": {"text": s.title},
@@ -43,37 +91,10 @@ def render(results: RunResults) -> str:
         "properties": {"category": s.category, "severity": s.severity.value, "engines": list(s.engines),
                        "security-severity": _SECURITY[s.severity.value], "tags": ["security", s.category]},
     } for s in results.specs]
-    roots = results.targets
-    out_results = []
-    for c in results.platform_checks():  # mutant findings are expected violations: the kill matrix has them
-        f = c.finding
-        spec = specs.get(f.spec_id)
-        kind, level = _KIND[f.verdict]
-        root = roots.get(f.target, "")
-        locations = [_location(f"{root}/{loc.file}".lstrip("/") if root and not loc.file.startswith(root) else loc.file,
-                               loc.line) for loc in f.evidence.locations]
-        if not locations:
-            locations = [_location(loc["file"], loc["line"]) for loc in results.locations.get(f.spec_id, [])]
-        if not locations:
-            locations = [_location("pyproject.toml", 1, "spec names no contract")]
-        text = f"[{f.verdict.name}] {f.spec_id} ({f.engine}, {f.target}): {f.summary}"
-        if f.evidence.counterexample is not None:
-            text += " | counterexample: " + "; ".join(cx_lines(f)) + f" | replay: {replay_command(f)}"
-        result: dict[str, Any] = {
-            "ruleId": f.spec_id, "kind": kind, "level": level, "message": {"text": text},
-            "locations": locations[:1], "relatedLocations": [dict(l, id=i) for i, l in enumerate(locations[1:], 1)],
-            "properties": {"verdict": f.verdict.name, "original_verdict": c.original.name, "engine": f.engine,
-                           "target": f.target, "duration_s": f.duration_s, "cached": c.cached},
-            "partialFingerprints": {"verifyCheck/v1": f"{f.spec_id}:{f.engine}:{f.target}"},
-        }
-        if not result["relatedLocations"]:
-            del result["relatedLocations"]
-        if f.spec_id in rule_index:
-            result["ruleIndex"] = rule_index[f.spec_id]
-        if f.verdict == Verdict.ACCEPTED_RISK and spec is not None:
-            result["suppressions"] = [{"kind": "external", "status": "accepted",
-                                       "justification": spec.accepted_risk or ""}]
-        out_results.append(result)
+    checks = results.platform_checks()  # mutant findings are expected violations: the kill matrix has them
+    out_results = [_result(c, results, sources, rule_index) for c in checks if c.finding.verdict not in NOTIFIED]
+    summaries = {s.spec_id: s for s in results.spec_results()}
+    notifications = [_notification(c, results, summaries, rule_index) for c in checks if c.finding.verdict in NOTIFIED]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -83,9 +104,11 @@ def render(results: RunResults) -> str:
             "automationDetails": {"id": f"verify/{results.command}/"},
             "versionControlProvenance": [{"repositoryUri": "file:///ccperp-verify",
                                           "revisionId": results.source.get("commit") or "unknown"}],
-            "invocations": [{"executionSuccessful": True, "exitCode": int(results.exit_code()),
-                             "properties": {"tools": results.tools, "strict": results.strict}}],
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "repository root"}}},
+            "invocations": [{
+                "executionSuccessful": not any(c.finding.verdict == Verdict.ERROR for c in checks),
+                "exitCode": int(results.exit_code()), "toolExecutionNotifications": notifications,
+                "properties": {"tools": results.tools, "strict": results.strict}}],
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the project root"}}},
             "results": out_results,
         }],
     }
