@@ -1,4 +1,8 @@
-"""A RunResults with every verdict, a counterexample, an accepted risk, a survivor mutant and a diff."""
+"""A RunResults with every verdict, a counterexample, an accepted risk, a survivor mutant and a diff.
+
+Platform checks: 12 (LIQ-01 x2, SOLV-03, LEND-01, ORCL-03, SEQ-01, CCIP-02, FUND-01, UPG-01, PAUSE-01, ORCL-04,
+CCIP-09), one more on the mutant M01_Liq.
+"""
 from __future__ import annotations
 
 from checkers.base import Counterexample, Evidence, Finding, Severity, SourceLocation, Spec, Verdict
@@ -19,6 +23,7 @@ def sample() -> RunResults:
         _spec("SOLV-03", accepted_risk="the insurance fund and the bad-debt record cover the shortfall"),
         _spec("LEND-01"), _spec("ORCL-03"), _spec("SEQ-01", engines=("manticore",)),
         _spec("CCIP-02", engines=("slither",)), _spec("FUND-01"), _spec("UPG-01", engines=("upgrade",)),
+        _spec("PAUSE-01", engines=("slither",)), _spec("ORCL-04"), _spec("CCIP-09", engines=("slither",)),
     ]
 
     def f(spec, engine, verdict, summary, evidence=Evidence(), target="platform", original=None):
@@ -38,6 +43,15 @@ def sample() -> RunResults:
         f("CCIP-02", "slither", Verdict.ERROR, "slither crashed"),
         f("FUND-01", "z3", Verdict.VACUOUS, "assumptions unsatisfiable"),
         f("UPG-01", "upgrade", Verdict.PROVED, "layout compatible"),
+        f("PAUSE-01", "slither", Verdict.NO_FINDING, "no finding in 2 contract(s) in scope", Evidence(
+            domain="every function of the 7 contracts compiled from src/",
+            notes="in scope: CrossChainVault, PerpetualTrading; exempt: CrossChainVault.repay (repay must stay "
+                  "open when paused); PerpetualTrading.closePosition (exit to safety)")),
+        f("ORCL-04", "z3", Verdict.PROVED, "TWAP within bounds", Evidence(
+            domain="all uint256 prices", solver="z3 4.12.6",
+            bounds={"conformance_inputs": "1312", "conformance_seed": "7"},
+            notes="the models of twap agree with platform's compiled PerpMathHarness on 1312 inputs")),
+        f("CCIP-09", "slither", Verdict.NOT_APPLICABLE, "nothing in scope: no CCIP receiver"),
         f("LIQ-01", "z3", Verdict.VIOLATED, "mutant caught", Evidence(counterexample=cx), target="M01_Liq"),
     ]
     mutants = [MutantResult("M01_Liq", "src/libraries/PerpMath.sol", "<= instead of <", ("LIQ-01",),

@@ -21,7 +21,8 @@ def test_sarif_validates_against_the_official_schema() -> None:
     log = json.loads(render(sample(), "sarif"))
     jsonschema.Draft4Validator(schema).validate(log)
     results = log["runs"][0]["results"]
-    assert len(results) == 9 and all(r["locations"] for r in results), "mutant findings stay out of SARIF"
+    # 12 platform checks: the ERROR and the SKIPPED one are tool notifications; mutant findings stay out
+    assert len(results) == 10 and all(r["locations"] for r in results)
     by = {(r["ruleId"], r["properties"]["engine"], r["properties"]["target"]): r for r in results}
     violated = by[("LIQ-01", "halmos", "platform")]
     assert (violated["kind"], violated["level"]) == ("fail", "error")
@@ -44,7 +45,7 @@ def test_json_validates_and_round_trips() -> None:
     schema = json.loads((SCHEMAS / "results.schema.json").read_text())
     data = json.loads(render(sample(), "json"))
     jsonschema.Draft202012Validator(schema).validate(data)
-    assert data["schema_version"] == "1.0" and data["exit_code"] == 1
+    assert data["schema_version"] == "2.0" and data["exit_code"] == 1
     again = to_json(from_json(data))
     assert again == data
     data["findings"][0]["verdict"] = "MAYBE"
@@ -55,11 +56,11 @@ def test_json_validates_and_round_trips() -> None:
 def test_junit_has_one_testcase_per_spec_and_engine() -> None:
     root = ET.fromstring(render(sample(), "junit"))
     cases = root.findall(".//testcase")
-    assert len(cases) == 9 + 2  # platform spec x engine, then one per mutant
+    assert len(cases) == 12 + 2  # platform spec x engine, then one per mutant
     platform = root.find("testsuite[@name='verify.platform']")
     assert platform is not None
     assert (platform.get("tests"), platform.get("failures"), platform.get("errors"), platform.get("skipped")) == \
-        ("9", "1", "3", "1")
+        ("12", "1", "4", "1")
     failure = platform.find("testcase[@classname='LIQ-01'][@name='halmos']/failure")
     assert failure is not None and "collateral = 10000000000000000000000" in failure.text
     assert "forge test --match-path test/replay/LIQ01.t.sol" in failure.text
@@ -72,7 +73,7 @@ def test_junit_has_one_testcase_per_spec_and_engine() -> None:
 def test_html_is_self_contained_with_the_matrix() -> None:
     html = render(sample(), "html")
     assert "Traceability matrix" in html and "<table>" in html
-    for spec_id in ("LIQ-01", "SOLV-03", "LEND-01", "ORCL-03", "SEQ-01", "CCIP-02", "FUND-01", "UPG-01"):
+    for spec_id in ("LIQ-01", "SOLV-03", "LEND-01", "ORCL-03", "SEQ-01", "CCIP-02", "FUND-01", "UPG-01", "PAUSE-01"):
         assert f">{spec_id}<" in html
     for engine in ("z3", "halmos", "manticore", "slither", "upgrade"):
         assert f">{engine}</th>" in html
