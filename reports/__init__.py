@@ -1,8 +1,9 @@
 """Renderers, one per format, all fed by checkers.results.RunResults.
 
 `render` hands every renderer the results with machine paths made relative to the project root
-(reports/paths.py), and scrubs the rendered text once more. `write_reports` renders every requested format to text first and only then writes each file atomically
-(temp file + os.replace), so an error in one renderer leaves no half-written report and no mix of old and new.
+(reports/paths.py), and scrubs the rendered text once more. `write_reports` renders every requested format to
+text first and only then writes each file atomically (temp file + os.replace), so an error in one renderer
+leaves no half-written report and no mix of old and new.
 """
 from __future__ import annotations
 

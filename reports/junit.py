@@ -32,16 +32,15 @@ class _Suite:
         self.time += time
         case = ET.SubElement(self.element, "testcase", classname=_clean(classname), name=_clean(name),
                              time=f"{time:.3f}")
-        if outcome.status == Status.FAILURE:
-            self.counts["failures"] += 1
-            ET.SubElement(case, "failure", message=_clean(outcome.reason), type=_clean(outcome.kind)).text = _clean(detail)
-        elif outcome.status == Status.ERROR:
-            self.counts["errors"] += 1
-            ET.SubElement(case, "error", message=_clean(outcome.reason), type=_clean(outcome.kind)).text = _clean(detail)
-        elif outcome.status == Status.SKIPPED:
+        if outcome.status.fails_gate:  # <failure> or <error>, with the evidence as its text
+            self.counts["failures" if outcome.status == Status.FAILURE else "errors"] += 1
+            ET.SubElement(case, outcome.status.value, message=_clean(outcome.reason),
+                          type=_clean(outcome.kind)).text = _clean(detail)
+            return
+        if outcome.status == Status.SKIPPED:
             self.counts["skipped"] += 1
             ET.SubElement(case, "skipped", message=_clean(outcome.reason))
-        if detail and not outcome.status.fails_gate:
+        if detail:
             ET.SubElement(case, "system-out").text = _clean(detail)
 
     def close(self) -> None:

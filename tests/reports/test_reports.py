@@ -26,7 +26,8 @@ def test_sarif_validates_against_the_official_schema() -> None:
     by = {(r["ruleId"], r["properties"]["engine"], r["properties"]["target"]): r for r in results}
     violated = by[("LIQ-01", "halmos", "platform")]
     assert (violated["kind"], violated["level"]) == ("fail", "error")
-    assert violated["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "contracts/src/LiquidationEngine.sol"
+    uri = violated["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "contracts/src/LiquidationEngine.sol"
     accepted = by[("SOLV-03", "z3", "platform")]
     assert accepted["suppressions"][0]["justification"].startswith("the insurance fund")
     assert by[("LIQ-01", "z3", "platform")]["kind"] == "pass"

@@ -118,7 +118,8 @@ def test_sequence_violations_point_at_the_platform_function_the_last_call_reache
     assert _where(by["SEQ-01"]) == ("src/CrossChainLendingPool.sol", _line(POOL, "function withdraw"))
     assert _where(by["SEQ-01"], 0) == ("test/symbolic/harness/SEQ01.sol", _line(HARNESS, "function act_withdraw"))
     helper = Counterexample({"act_supply(uint256)[0]": "1"}, ("SEQ01Harness()", "act_supply(1)"))
-    by = _run(project, [_violation("SEQ-01", "halmos", helper)], [_spec("SEQ-01", "halmos", ("CrossChainLendingPool",))])
+    by = _run(project, [_violation("SEQ-01", "halmos", helper)],
+              [_spec("SEQ-01", "halmos", ("CrossChainLendingPool",))])
     assert _where(by["SEQ-01"]) == ("src/CrossChainLendingPool.sol", _line(POOL, "function supply")), "via _supply"
 
 
