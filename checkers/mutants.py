@@ -66,23 +66,26 @@ def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reu
     if reuse and (final / ".built").exists():
         return Target(root=final, label=mutant.name)
     scratch = scratch_dir(f"mutant-{mutant.name}-")
-    copy = copy_project(project, scratch)
-    shutil.copyfile(mutant.path, copy / mutant.replaces)
-    shutil.rmtree(copy / "mutants", ignore_errors=True)
-    # src/ only: engines read src/ artefacts, and the sequence engines compile their own harnesses under
-    # test/ against the mutant. Recompiling every test that imports the mutated file would cost minutes.
-    Target.build(copy, label=mutant.name, paths=("src",))
-    (copy / ".built").write_text(mutant.name)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        for sibling in ("node_modules", "tools"):
-            if not (final.parent / sibling).exists():
-                (final.parent / sibling).symlink_to(toolchain.REPO_ROOT / sibling)
-        os.replace(copy, final)  # atomic: a concurrent builder of the same key loses harmlessly
-    except OSError:
-        if not (final / ".built").exists():
-            raise
-    shutil.rmtree(scratch, ignore_errors=True)
+    try:  # the scratch copy (a full project, ~100 MB with out/) goes whether the build succeeds, fails or is
+        # interrupted; a successful build has been moved out of it by then
+        copy = copy_project(project, scratch)
+        shutil.copyfile(mutant.path, copy / mutant.replaces)
+        shutil.rmtree(copy / "mutants", ignore_errors=True)
+        # src/ only: engines read src/ artefacts, and the sequence engines compile their own harnesses under
+        # test/ against the mutant. Recompiling every test that imports the mutated file would cost minutes.
+        Target.build(copy, label=mutant.name, paths=("src",))
+        (copy / ".built").write_text(mutant.name)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            for sibling in ("node_modules", "tools"):
+                if not (final.parent / sibling).exists():
+                    (final.parent / sibling).symlink_to(toolchain.REPO_ROOT / sibling)
+            os.replace(copy, final)  # atomic: a concurrent builder of the same key loses harmlessly
+        except OSError:
+            if not (final / ".built").exists():
+                raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return Target(root=final, label=mutant.name)
 
 

@@ -5,6 +5,8 @@ in-process warm-up is shared by its checks, a crash or a hung solver costs one c
   - an exception in check()           -> ERROR finding (the engine contract says check() must not raise)
   - the process dies (segfault, OOM)   -> ERROR finding for the check it was on; the rest of its batch is re-queued
   - a check runs past 1.5 x timeout + 15 s -> the process is killed, UNKNOWN finding, the rest re-queued
+  - whenever a worker ends (done, died, timed out, or the run was interrupted) every process it started is
+    killed, including tools in sessions of their own, and its temp workspaces are removed (checkers/processes.py)
   - the engine cannot be imported, or available().ok is False -> SKIPPED with the reason
 Accepted risk is applied here (VIOLATED + spec.accepted_risk -> ACCEPTED_RISK, evidence kept).
 """
@@ -14,15 +16,18 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from checkers import processes
 from checkers.base import Checker, Finding, Spec, Verdict
 from checkers.cache import ResultCache, TargetHasher, check_key
 from checkers.config import Config
@@ -50,6 +55,7 @@ class _Running:
     engine: str
     target: Target
     indices: list[int]
+    scope: Path  # the worker's scratch directory (TMPDIR, session log): processes.new_scope()
     done: set[int] = field(default_factory=set)
     current: int | None = None
     started: float = 0.0
@@ -172,9 +178,10 @@ def _accept(check: PlannedCheck, findings: list[Finding], cached: bool) -> Check
 
 
 def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: str, generic: bool,
-            timeout: float, conn: Connection) -> None:
+            timeout: float, conn: Connection, scope: Path) -> None:
     """Runs in a forked child. Never raises: every outcome goes back as a message."""
     os.setpgrp()  # its own process group: a timeout kills the engine's subprocesses (forge, halmos) too
+    processes.adopt(scope)  # temp files under the scope, tools' orphans re-parent here, sessions logged
     target = Target(root=root, label=label, generic=generic)
     for index, spec in specs:
         conn.send(("start", index))
@@ -193,6 +200,7 @@ def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: s
         except Exception as exc:  # noqa: BLE001 - unpicklable evidence
             conn.send(("done", index, [Finding(spec.id, engine.NAME, Verdict.ERROR,
                                                f"engine result could not be transferred: {exc}", target=label)]))
+    processes.end_children()  # anything a tool left running (adopted by this subreaper) ends with the batch
     conn.close()
 
 
@@ -209,9 +217,8 @@ def _execute(batches: deque, checks: Sequence[PlannedCheck], engines: dict[str, 
         _notify(on_progress, check, results[index], [checks[r.current] for r in running.values() if r.current is not None])
 
     def stop(state: _Running, verdict: Verdict | None, summary: str) -> None:
+        _end_worker(state)  # still listed while it runs: an interrupt here leaves it to the clean-up below
         del running[state.conn]
-        _kill_group(state.process)
-        state.process.join()
         state.conn.close()
         pending = [i for i in state.indices if i not in state.done]
         if state.current is None and not state.done and pending and verdict is not None:
@@ -227,19 +234,56 @@ def _execute(batches: deque, checks: Sequence[PlannedCheck], engines: dict[str, 
             batches.appendleft((state.engine, state.target, rest))
 
     try:
-        _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, stop, on_progress)
+        with _terminate_as_interrupt():
+            _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, stop, on_progress)
     finally:
-        for state in list(running.values()):  # interrupted: leave no engine (or its solver) running
-            _kill_group(state.process)
+        with _uninterruptible():  # interrupted: leave no engine, tool or solver running, no workspace behind
+            for state in list(running.values()):
+                _end_worker(state)
 
 
-def _kill_group(process: Any) -> None:
+def _end_worker(state: _Running) -> None:
+    """Kill the worker and everything it started (its own sessions too), collect it, remove its scope."""
+    processes.kill_tree(state.process.pid)
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, TypeError):
+        os.killpg(state.process.pid, signal.SIGKILL)  # a group member that left the tree (re-parented)
+    except (ProcessLookupError, PermissionError):
         pass
-    if process.is_alive():
-        process.kill()
+    if state.process.is_alive():
+        state.process.kill()
+    state.process.join()
+    processes.end_scope(state.scope)  # sessions that outlived a worker that died first, then the temp files
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled) cleans up like Ctrl-C. Only the main thread can install handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _uninterruptible() -> Iterator[None]:
+    """A second Ctrl-C must not cut the clean-up short (it would leave the rest of the workers' tools)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, stop, on_progress) -> None:
@@ -248,11 +292,16 @@ def _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, st
             name, target, indices = batches.popleft()
             parent, child = ctx.Pipe(duplex=False)
             specs = [(i, checks[i].spec) for i in indices]
+            scope = processes.new_scope()
             process = ctx.Process(target=_worker, args=(engines[name], specs, target.root, target.label, target.generic,
-                                                        config.timeout, child), daemon=True)
-            process.start()
+                                                        config.timeout, child, scope), daemon=True)
+            try:
+                process.start()
+            except BaseException:
+                processes.end_scope(scope)
+                raise
             child.close()
-            running[parent] = _Running(process, parent, name, target, list(indices))
+            running[parent] = _Running(process, parent, name, target, list(indices), scope)
         for conn in wait(list(running), timeout=0.2):
             state = running[conn]
             try:

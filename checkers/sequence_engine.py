@@ -8,8 +8,6 @@ the same way (DESIGN section 4: a timeout is UNKNOWN, a crash ERROR, never a pas
 from __future__ import annotations
 
 import dataclasses
-import os
-import signal
 import subprocess
 import time
 from abc import abstractmethod
@@ -18,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from checkers import toolchain
+from checkers import processes, toolchain
 from checkers.base import Availability, Checker, Counterexample, Evidence, Finding, Spec, Verdict
 from checkers.symbolic_harness import Call, Harness, argument_domain
 from checkers.symbolic_ledger import annotate_disagreement, fingerprint, record
@@ -33,19 +31,24 @@ class Completed:
 
 
 def run_bounded(cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout_s: float) -> Completed | None:
-    """Run `cmd` in its own session; on timeout kill the whole process group (solvers, forge children) and
-    return None."""
+    """Run `cmd` in its own session under a wall budget; return None on timeout.
+
+    The session is logged with the runner (processes.track) so a killed or dying worker never leaves it behind,
+    and whatever the tool leaves running in its session when it exits or times out (solvers, forge children,
+    a sub-session it started) is killed here."""
     proc = subprocess.Popen(list(cmd), cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
+    started = processes.track(proc.pid)
     try:
         out, err = proc.communicate(timeout=max(timeout_s, 0.001))
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    except BaseException as exc:  # the budget ran out, or the worker is being interrupted
+        processes.kill_tree(proc.pid)
         proc.communicate()
-        return None
+        processes.kill_session(proc.pid, started)
+        if isinstance(exc, subprocess.TimeoutExpired):
+            return None
+        raise
+    processes.kill_session(proc.pid, started)  # the leader exited: its solvers and children must not linger
     return Completed(proc.returncode, out or "", err or "")
 
 

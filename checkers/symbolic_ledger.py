@@ -3,6 +3,8 @@ disagrees (one VIOLATED, another HOLDS_BOUNDED) says so in its finding and names
 
 Engines never import each other; they meet in this small ledger file under the target's build directory
 (`<root>/out-symbolic/ledger.json`). `cross_check(findings)` does the same for a list of findings (runner use).
+Parallel workers record at the same time: each record is a read-modify-write under an exclusive lock, written
+atomically (checkers/atomic.py), so no entry is lost and no reader sees half a file.
 Each entry carries a fingerprint of the target's sources and harnesses: an entry recorded before either changed
 (an earlier run on another version) is never compared.
 """
@@ -14,6 +16,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from checkers.atomic import locked, write_atomic
 from checkers.base import Finding, Verdict
 
 LEDGER = Path("out-symbolic") / "ledger.json"
@@ -40,14 +43,15 @@ def fingerprint(root: Path) -> str:
 
 def record(root: Path, finding: Finding, version: str | None = None) -> None:
     """Store `finding`'s verdict for its (spec, engine); `version` is `fingerprint(root)` when the caller has it."""
-    data = _load(root)
-    data.setdefault(finding.spec_id, {})[finding.engine] = {
+    entry = {
         "verdict": finding.verdict.name, "bounds": dict(finding.evidence.bounds), "summary": finding.summary,
         "fingerprint": version or fingerprint(root),
     }
     path = root / LEDGER
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+    with locked(path):
+        data = _load(root)
+        data.setdefault(finding.spec_id, {})[finding.engine] = entry
+        write_atomic(path, json.dumps(data, indent=1, sort_keys=True))
 
 
 def _disagreement_note(engine: str, verdict: Verdict, others: dict[str, dict]) -> str:

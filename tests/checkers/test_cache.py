@@ -63,7 +63,27 @@ def test_crashes_and_skips_are_not_cached(env, tmp_path) -> None:
     assert cli.main([*env.argv("check", "FIX-01")]) == 3
     assert len(env.ran()) == 2
     assert not cacheable(Finding("X-01", "e", Verdict.SKIPPED, "no tool"))
-    assert cacheable(Finding("X-01", "e", Verdict.UNKNOWN, "timeout"))
+
+
+def test_unknown_is_never_cached(env) -> None:
+    """An UNKNOWN (a timeout on a busy machine, a solver giving up) is retried on the next run, never served."""
+    fake_engine.BEHAVIOUR["FIX-01"] = "unknown"
+    for _ in range(2):
+        assert cli.main([*env.argv("check", "FIX-01")]) == 3
+    assert env.ran() == ["fake FIX-01 platform"] * 2
+    assert not cacheable(Finding("X-01", "e", Verdict.UNKNOWN, "timed out: no answer within 105 s"))
+    assert not cacheable(Finding("X-01", "e", Verdict.UNKNOWN, "solver returned unknown"))
+    assert cacheable(Finding("X-01", "e", Verdict.HOLDS_BOUNDED, "no violation within the bounds"))
+
+
+def test_a_runner_timeout_is_not_cached(env, monkeypatch) -> None:
+    from checkers import runner
+
+    monkeypatch.setattr(runner, "GRACE_S", 0.5)
+    fake_engine.BEHAVIOUR["FIX-01"] = "hang"
+    for _ in range(2):
+        assert cli.main([*env.argv("check", "FIX-01"), "--timeout", "1"]) == 3
+    assert env.ran() == ["fake FIX-01 platform"] * 2
 
 
 def test_corrupt_entry_is_a_miss(tmp_path) -> None:
