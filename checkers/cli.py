@@ -30,7 +30,7 @@ from checkers import toolchain
 from checkers.base import Spec, Verdict
 from checkers.config import FORMATS, Config, build_config
 from checkers.errors import ConfigError, SpecError, VerifyError
-from checkers.results import CheckResult, ExitCode, RunResults, from_json, summarise_spec
+from checkers.results import SCHEMA_VERSION, CheckResult, ExitCode, RunResults, from_json, summarise_spec
 
 COMMANDS = ("all", "list", "check", "mutants", "report", "baseline", "diff")
 
@@ -332,8 +332,9 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
         results = from_json(data)
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: not a verify results file ({type(exc).__name__}: {exc})") from None
-    if data.get("schema_version") != "1.0":
-        raise ConfigError(f"{path}: schema_version {data.get('schema_version')!r} is not supported (1.0)")
+    if data.get("schema_version") != SCHEMA_VERSION:
+        raise ConfigError(f"{path}: schema_version {data.get('schema_version')!r} is not supported "
+                          f"({SCHEMA_VERSION}; re-run `verify all` to write it)")
     return _finish(results, config)
 
 
