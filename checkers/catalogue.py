@@ -40,7 +40,7 @@ def validate_declarations(specs: Iterable[Spec], mutants: dict[str, Mutant]) -> 
                 raise SpecError(f"{where}: unknown engine {engine!r} (known: {', '.join(sorted(known_engines))})")
         for mutant in spec.mutants:
             if mutant not in mutants:
-                raise SpecError(f"{where}: unknown mutant {mutant!r} (no contracts/mutants/{mutant}.sol)")
+                raise SpecError(f"{where}: unknown mutant {mutant!r} (no contracts/mutants/{mutant}.patch)")
         if spec.accepted_risk is not None and not spec.accepted_risk.strip():
             raise SpecError(f"{where}: accepted_risk needs a justification")
         for function in list(spec.functions) + list(spec.exemptions):

@@ -298,7 +298,7 @@ def cmd_all(config: Config, args: argparse.Namespace) -> int:
 
 def cmd_mutants(config: Config, args: argparse.Namespace) -> int:
     from checkers.catalogue import validate_against_target
-    from checkers.mutants import load_mutants
+    from checkers.mutants import check_applies, load_mutants
     from checkers.runner import build_mutants, kill_matrix, mutant_specs
 
     if config.project is not None:
@@ -307,6 +307,7 @@ def cmd_mutants(config: Config, args: argparse.Namespace) -> int:
     target = _build_target(config)
     validate_against_target(specs, target)
     mutants = [m for m in load_mutants().values() if mutant_specs(m, specs)]
+    check_applies(mutants, config.platform)  # a stale patch is an input error naming it (exit 2), not a mutant that "survived"
     console = _console(stderr=True)
     if config.progress:
         console.print(f"[dim]building {len(mutants)} mutants (cached under .verify-cache/mutants)...[/]")

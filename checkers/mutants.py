@@ -1,12 +1,22 @@
 """Known-bad contract variants under contracts/mutants/, each naming the spec(s) it breaks.
 
-A mutant is a full copy of one platform source file with one deliberate defect and a header:
+A mutant is a small patch against the platform's src/ with its metadata in a comment block before the diff:
 
-    /// @custom:mutant-of src/CrossChainReceiver.sol
-    /// @custom:breaks CCIP-02
-    /// @custom:description the (chain, sender) allowlist check is missing
+    # name: M12_ReceiverNoSenderCheck
+    # mutant-of: src/CrossChainReceiver.sol
+    # breaks: CCIP-02
+    # description: the (chain, sender) allowlist check is missing
+    --- a/src/CrossChainReceiver.sol
+    +++ b/src/CrossChainReceiver.sol
+    @@ -120,7 +120,6 @@
+    ...
 
-`build_mutant` copies the project (with its build cache), puts the mutant in place and builds it.
+It is applied strictly (checkers/mutate/patches.py): a patch whose context no longer matches the source is an
+error naming the mutant. The older form, a full copy `<name>.sol` of the file with `/// @custom:mutant-of`,
+`@custom:breaks` and `@custom:description` tags, is still read so a branch that adds one keeps working; convert
+it with `python -m checkers.mutate.convert contracts/mutants/<name>.sol`.
+
+`build_mutant` copies the project (with its build cache), puts the mutant in place and builds src/.
 """
 from __future__ import annotations
 
@@ -19,34 +29,102 @@ from pathlib import Path
 
 from checkers import toolchain
 from checkers.errors import SpecError
+from checkers.mutate import patches
+from checkers.mutate.workspace import FORGE_CACHE, rebase_cache
 from checkers.target import Target, copy_project, scratch_dir
 
 MUTANTS_DIR = toolchain.PLATFORM_PROJECT / "mutants"
+SUFFIXES = (".patch", ".sol")  # the patch form, then the legacy full copy
+HEADER_KEYS = ("name", "mutant-of", "breaks", "description")
 _TAG = re.compile(r"@custom:(mutant-of|breaks|description)\s+(.+?)\s*$", re.MULTILINE)
+_FIELD = re.compile(r"^#\s*(name|mutant-of|breaks|description)\s*:\s*(.+?)\s*$")
 
 
 @dataclass(frozen=True)
 class Mutant:
-    name: str  # file stem, e.g. "M01_ReceiverNoSenderCheck"
-    path: Path
+    name: str  # file stem, e.g. "M01_LiquidationLessOrEqual"
+    path: Path  # the .patch (or a legacy full .sol copy)
     replaces: str  # source path relative to the Foundry project, e.g. "src/CrossChainReceiver.sol"
     breaks: tuple[str, ...]  # spec ids
     description: str
 
+    def text(self, project: Path = toolchain.PLATFORM_PROJECT) -> str:
+        """The mutated source of `replaces`: the patch applied to the project's file (strictly), or the copy."""
+        if self.path.suffix != ".patch":
+            return self.path.read_text()
+        original = project / self.replaces
+        if not original.exists():
+            raise SpecError(f"{self.name}: mutant-of names {self.replaces}, which does not exist in {project}")
+        return patches.apply(patches.parse(self.path.read_text(), self.name), original.read_text(), self.name)
+
 
 def parse_mutant(path: Path) -> Mutant:
+    if path.suffix == ".patch":
+        return _parse_patch(path)
     tags: dict[str, str] = {}
     for key, value in _TAG.findall(path.read_text()):
         tags.setdefault(key, value)
     missing = [k for k in ("mutant-of", "breaks", "description") if k not in tags]
     if missing:
         raise SpecError(f"{path}: mutant header lacks @custom:{', @custom:'.join(missing)}")
-    breaks = tuple(s.strip() for s in tags["breaks"].split(",") if s.strip())
-    return Mutant(path.stem, path, tags["mutant-of"], breaks, tags["description"])
+    return Mutant(path.stem, path, tags["mutant-of"], _ids(tags["breaks"]), tags["description"])
+
+
+def _parse_patch(path: Path) -> Mutant:
+    patch = patches.parse(path.read_text(), path.stem)
+    fields: dict[str, str] = {}
+    for line in patch.header:
+        match = _FIELD.match(line)
+        if match:
+            fields.setdefault(match.group(1), match.group(2))
+    missing = [k for k in HEADER_KEYS if k not in fields]
+    if missing:
+        raise SpecError(f"{path}: mutant header lacks {', '.join(f'# {k}:' for k in missing)}")
+    if fields["name"] != path.stem:
+        raise SpecError(f"{path}: header name {fields['name']!r} differs from the file name {path.stem!r}")
+    if fields["mutant-of"] != patch.path:
+        raise SpecError(f"{path}: mutant-of {fields['mutant-of']} but the diff changes {patch.path}")
+    return Mutant(path.stem, path, fields["mutant-of"], _ids(fields["breaks"]), fields["description"])
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in text.split(",") if s.strip())
+
+
+def header(mutant: Mutant) -> str:
+    """The comment block a mutant patch starts with."""
+    return "".join(f"# {key}: {value}\n" for key, value in (
+        ("name", mutant.name), ("mutant-of", mutant.replaces), ("breaks", ", ".join(mutant.breaks)),
+        ("description", mutant.description)))
 
 
 def load_mutants(directory: Path = MUTANTS_DIR) -> dict[str, Mutant]:
-    return {m.name: m for m in (parse_mutant(p) for p in sorted(directory.glob("*.sol")))}
+    found: dict[str, Mutant] = {}
+    for path in sorted(p for suffix in SUFFIXES for p in directory.glob(f"*{suffix}")):
+        mutant = parse_mutant(path)
+        if mutant.name in found:
+            raise SpecError(f"{path}: mutant {mutant.name} exists twice ({found[mutant.name].path.name})")
+        found[mutant.name] = mutant
+    return dict(sorted(found.items()))
+
+
+def mutant_path(name: str, directory: Path = MUTANTS_DIR) -> Path | None:
+    """The file declaring mutant `name`, if it exists (either form)."""
+    return next((directory / f"{name}{s}" for s in SUFFIXES if (directory / f"{name}{s}").exists()), None)
+
+
+def check_applies(mutants: list[Mutant], project: Path = toolchain.PLATFORM_PROJECT) -> None:
+    """Every patch still applies to the project's sources (PatchError naming the first stale one); a legacy
+    full copy has nothing to apply."""
+    for mutant in mutants:
+        if mutant.path.suffix == ".patch":
+            mutant.text(project)
+
+
+def write_mutant(mutant: Mutant, root: Path, source: Path | None = None) -> None:
+    """Put `mutant` in place in the project copy at `root` (patched against `source`, default `root`)."""
+    text = mutant.text(source or root)
+    (root / mutant.replaces).write_text(text)
 
 
 MUTANT_BUILDS = toolchain.REPO_ROOT / ".verify-cache" / "mutants"
@@ -61,7 +139,8 @@ def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reu
     rebuilds. A build is made in a scratch copy and moved into place only when it succeeded.
     """
     if not (project / mutant.replaces).exists():
-        raise SpecError(f"{mutant.path}: @custom:mutant-of names {mutant.replaces}, which does not exist")
+        raise SpecError(f"{mutant.path}: mutant-of names {mutant.replaces}, which does not exist")
+    text = mutant.text(project)  # a stale patch stops here, before any copying
     final = MUTANT_BUILDS / f"{mutant.name}-{_build_key(mutant, project)}" / project.name
     if reuse and (final / ".built").exists():
         return Target(root=final, label=mutant.name)
@@ -69,7 +148,10 @@ def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reu
     try:  # the scratch copy (a full project, ~100 MB with out/) goes whether the build succeeds, fails or is
         # interrupted; a successful build has been moved out of it by then
         copy = copy_project(project, scratch)
-        shutil.copyfile(mutant.path, copy / mutant.replaces)
+        # forge's cache names library sources by absolute path: rebased, the copy rebuilds only what the mutant
+        # changes
+        rebase_cache(copy / FORGE_CACHE, str(project.resolve().parent), str(scratch.resolve()))
+        (copy / mutant.replaces).write_text(text)
         shutil.rmtree(copy / "mutants", ignore_errors=True)
         # src/ only: engines read src/ artefacts, and the sequence engines compile their own harnesses under
         # test/ against the mutant. Recompiling every test that imports the mutated file would cost minutes.
@@ -84,6 +166,8 @@ def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reu
         except OSError:
             if not (final / ".built").exists():
                 raise
+        else:
+            rebase_cache(final / FORGE_CACHE, str(scratch.resolve()), str(final.parent.resolve()))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Target(root=final, label=mutant.name)

@@ -166,13 +166,13 @@ def mutant_project(mutant_name: str, into: Path, project: Path | None = None) ->
     import shutil
 
     from checkers import toolchain
-    from checkers.mutants import load_mutants
+    from checkers.mutants import load_mutants, write_mutant
     from checkers.target import copy_project
 
     project = project or toolchain.PLATFORM_PROJECT
     mutant = load_mutants()[mutant_name]
     dest = copy_project(project, into)
-    shutil.copyfile(mutant.path, dest / mutant.replaces)
+    write_mutant(mutant, dest)
     shutil.rmtree(dest / "mutants", ignore_errors=True)
     shutil.rmtree(dest / "out-symbolic", ignore_errors=True)  # the engines' ledger belongs to one target
     for persisted in ("fuzz", "invariant"):  # failures persisted by an earlier forge run are not this target's

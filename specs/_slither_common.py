@@ -1,7 +1,7 @@
 """Shared by the Slither-checked spec modules (leading underscore: not a spec module itself)."""
 from __future__ import annotations
 
-from checkers.mutants import MUTANTS_DIR
+from checkers.mutants import mutant_path
 
 MODULES = ("DataStreamOracle", "CrossChainVault", "CrossChainReceiver", "PositionManager", "CrossChainLendingPool",
            "LiquidationEngine", "PerpetualTrading")
@@ -14,4 +14,4 @@ def landed(*names: str) -> tuple[str, ...]:
     would make the whole catalogue fail validation. tests/specs/test_slither_specs.py asserts every listed
     mutant exists, so a missing one still fails a test rather than being silently dropped.
     """
-    return tuple(n for n in names if (MUTANTS_DIR / f"{n}.sol").exists())
+    return tuple(n for n in names if mutant_path(n) is not None)

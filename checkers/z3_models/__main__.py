@@ -36,7 +36,7 @@ def _target(args: argparse.Namespace):
 
         mutants = load_mutants()
         if args.target_mutant not in mutants:
-            raise VerifyError(f"unknown mutant {args.target_mutant!r} (contracts/mutants/*.sol)")
+            raise VerifyError(f"unknown mutant {args.target_mutant!r} (contracts/mutants/*.patch)")
         return build_mutant(mutants[args.target_mutant])
     root = Path(args.project) if args.project else toolchain.PLATFORM_PROJECT
     return Target(root=root.resolve()) if args.no_build else Target.build(root)

@@ -1,4 +1,4 @@
-"""Every known-bad variant under contracts/mutants/ compiles in place of the file it replaces."""
+"""Every known-bad variant under contracts/mutants/ applies strictly to src/, changes it, and compiles."""
 from __future__ import annotations
 
 import pytest
@@ -16,6 +16,8 @@ def test_at_least_ten_mutants() -> None:
 def test_mutant_compiles_and_differs(name: str, platform_target, mutant_builds) -> None:
     mutant = MUTANTS[name]
     original = (platform_target.root / mutant.replaces).read_text()
-    assert mutant.path.read_text() != original, f"{name} is identical to {mutant.replaces}"
+    patched = mutant.text(platform_target.root)  # strict: a stale patch raises, naming the mutant
+    assert patched != original, f"{name} is identical to {mutant.replaces}"
     target = mutant_builds[name]
+    assert (target.root / mutant.replaces).read_text() == patched, f"{name}: the build is not of the patched source"
     assert target.artifacts, f"{name}: no artefacts"
