@@ -4,6 +4,7 @@
   verify list                   the catalogue: specs, engines, mutants
   verify check SPEC_ID...       the named specs only
   verify mutants                every spec on the platform, and every mutant against the specs it must break
+  verify mutate                 generated mutants (slither-mutate), sampled by seed: specs vs forge kill matrix
   verify report                 re-render the reports from the last results.json in --out
   verify baseline               write contracts/upgrade-baseline.json (storage layouts, selectors) from the platform
   verify diff --base REF        layouts, selectors and every spec's verdict: platform at REF vs the working tree
@@ -32,7 +33,7 @@ from checkers.config import FORMATS, Config, build_config
 from checkers.errors import ConfigError, SpecError, VerifyError
 from checkers.results import SCHEMA_VERSION, CheckResult, ExitCode, RunResults, from_json, summarise_spec
 
-COMMANDS = ("all", "list", "check", "mutants", "report", "baseline", "diff")
+COMMANDS = ("all", "list", "check", "mutants", "mutate", "report", "baseline", "diff")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", parents=[common], help="check the named specs")
     check.add_argument("spec_ids", nargs="+", metavar="SPEC_ID")
     sub.add_parser("mutants", parents=[common], help="run the specs against every mutant (kill matrix)")
+    mutate = sub.add_parser("mutate", parents=[common], help="generated mutants: specs vs forge kill matrix")
+    from checkers.mutate.command import add_arguments
+
+    add_arguments(mutate)
     sub.add_parser("report", parents=[common], help="re-render reports from the last results.json")
     sub.add_parser("baseline", parents=[common], help="write contracts/upgrade-baseline.json")
     diff = sub.add_parser("diff", parents=[common], help="compare with the platform at a git ref")
@@ -106,7 +111,7 @@ def _main(argv: list[str]) -> int:
     if args.command == "check":
         config = _with(config, only=tuple(args.spec_ids))
     handler = {"all": cmd_all, "list": cmd_list, "check": cmd_all, "mutants": cmd_mutants, "report": cmd_report,
-               "baseline": cmd_baseline, "diff": cmd_diff}[args.command]
+               "baseline": cmd_baseline, "diff": cmd_diff, "mutate": cmd_mutate}[args.command]
     return int(handler(config, args))
 
 
@@ -307,7 +312,7 @@ def cmd_mutants(config: Config, args: argparse.Namespace) -> int:
     target = _build_target(config)
     validate_against_target(specs, target)
     mutants = [m for m in load_mutants().values() if mutant_specs(m, specs)]
-    check_applies(mutants, config.platform)  # a stale patch is an input error naming it (exit 2), not a mutant that "survived"
+    check_applies(mutants, config.platform)  # a stale patch: input error naming it (exit 2), not a survivor
     console = _console(stderr=True)
     if config.progress:
         console.print(f"[dim]building {len(mutants)} mutants (cached under .verify-cache/mutants)...[/]")
@@ -322,6 +327,12 @@ def cmd_mutants(config: Config, args: argparse.Namespace) -> int:
     for label_target, _ in targets[1:]:
         results.targets[label_target.label] = str(label_target.root)
     return _finish(results, config)
+
+
+def cmd_mutate(config: Config, args: argparse.Namespace) -> int:
+    from checkers.mutate.command import run
+
+    return run(config, args, lambda: _selected(config, args), lambda: _build_target(config), _console)
 
 
 def cmd_report(config: Config, args: argparse.Namespace) -> int:
