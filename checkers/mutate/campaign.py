@@ -46,6 +46,7 @@ class MutantRun:
     forge_s: float = 0.0
     seconds: float = 0.0
     note: str = ""
+    engine_s: tuple[tuple[str, float], ...] = ()  # engine -> seconds of its checks that ran (not cached)
 
     @property
     def toolkit_killed(self) -> bool:
@@ -101,7 +102,10 @@ def select(catalogue: Catalogue, operators: Sequence[str] = (), files: Sequence[
 
 def run_campaign(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Catalogue, seed: int,
                  sample: int, equivalent: dict[str, str], toolkit: bool = True, forge: bool = True,
-                 operators: Sequence[str] = (), files: Sequence[str] = (), log: Log = lambda _: None) -> Campaign:
+                 operators: Sequence[str] = (), files: Sequence[str] = (), log: Log = lambda _: None,
+                 checkpoint: Callable[[Campaign], None] = lambda _: None) -> Campaign:
+    """Evaluate the first `sample` mutants of the seeded order that compile; `checkpoint` gets the campaign so
+    far after every mutant (a long campaign that is stopped still leaves its matrix)."""
     started = time.monotonic()
     candidates = select(catalogue, operators, files)
     platform_violated: tuple[str, ...] = ()
@@ -126,6 +130,13 @@ def run_campaign(platform: Target, specs: Sequence[Spec], config: Config, catalo
     evaluated = 0
     position = 0
     precheck_note = "solc-js type check (checkers/mutate/analyse.js)"
+    stale = tuple(sorted(i for i in equivalent if i not in catalogue.by_id()))
+
+    def snapshot() -> Campaign:
+        return Campaign(catalogue.generator, SAMPLER, seed, sample, catalogue, len(candidates), toolkit, forge,
+                        tuple(config.engines), tuple(s.id for s in specs), platform_violated, baseline_forge,
+                        tuple(runs), stale, round(baseline_s, 2), round(time.monotonic() - started, 2), precheck_note)
+
     while evaluated < sample and position < len(queue):
         batch: list[GeneratedMutant] = []
         while position < len(queue) and len(batch) < (sample - evaluated) + 4:
@@ -158,11 +169,8 @@ def run_campaign(platform: Target, specs: Sequence[Spec], config: Config, catalo
                 log(_line(evaluated, sample, run))
             else:
                 log(f"{m.id}: {run.status} ({run.note[:100]})")
-    by_id = catalogue.by_id()
-    stale = tuple(sorted(i for i in equivalent if i not in by_id))
-    return Campaign(catalogue.generator, SAMPLER, seed, sample, catalogue, len(candidates), toolkit, forge,
-                    tuple(config.engines), tuple(s.id for s in specs), platform_violated, baseline_forge, tuple(runs),
-                    stale, round(baseline_s, 2), round(time.monotonic() - started, 2), precheck_note)
+            checkpoint(snapshot())
+    return snapshot()
 
 
 def _mutated_text(root: Path, mutant: GeneratedMutant) -> str:
@@ -189,21 +197,49 @@ def _evaluate(m: GeneratedMutant, platform: Target, specs: Sequence[Spec], confi
             suite = SuiteRun(copy_for_mutant(copy, scratch / "forge"))
         by: tuple[str, ...] = ()
         checks = ran = 0
+        engine_s: dict[str, float] = {}
         if toolkit:
-            results = _check(target, specs, config)
+            results = _check_mutant(target, specs, config, platform_violated)
             checks, ran = len(results), sum(not r.cached for r in results)
             by = tuple(sorted({f"{r.finding.spec_id}/{r.finding.engine}" for r in results
                                if _kills(r) and r.finding.spec_id not in platform_violated}))
+            for r in results:
+                if not r.cached:
+                    engine_s[r.finding.engine] = engine_s.get(r.finding.engine, 0.0) + (r.finding.duration_s or 0.0)
         checked = time.monotonic()
         outcome = suite.wait() if suite is not None else None
         done = time.monotonic()
         return MutantRun(m, "evaluated", by, outcome, checks, ran, round(built - started, 2),
                          round(checked - built, 2), outcome.seconds if outcome else 0.0,
-                         round(done - started + precheck_s, 2))
+                         round(done - started + precheck_s, 2),
+                         engine_s=tuple(sorted((e, round(t, 1)) for e, t in engine_s.items())))
     finally:
         if suite is not None:
             suite.stop()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _check_mutant(target: Target, specs: Sequence[Spec], config: Config, platform_violated: tuple[str, ...]):
+    """Each spec's fastest engine first; its other engines only if the spec did not already kill the mutant.
+
+    A spec checked by several engines (SEQ: fuzz, halmos, Manticore) is a kill as soon as one finds a violation;
+    the slower engines could only confirm it. A surviving mutant still meets every engine of every spec.
+    """
+    from checkers.engines import engine_rank
+    from checkers.runner import plan, run_checks
+
+    os.environ.setdefault("VERIFY_OUT_DIR", str(Path(config.out).resolve()))
+    checks = plan(specs, target, config)
+    first: dict[str, int] = {}
+    for i, c in enumerate(checks):
+        if c.spec.id not in first or engine_rank(c.engine) < engine_rank(checks[first[c.spec.id]].engine):
+            first[c.spec.id] = i
+    head = sorted(first.values())
+    results = dict(zip(head, run_checks([checks[i] for i in head], config)))
+    killed = {checks[i].spec.id for i, r in results.items() if _kills(r) and checks[i].spec.id not in platform_violated}
+    rest = [i for i in range(len(checks)) if i not in results and checks[i].spec.id not in killed]
+    results.update(zip(rest, run_checks([checks[i] for i in rest], config)))
+    return [results[i] for i in sorted(results)]
 
 
 def _check(target: Target, specs: Sequence[Spec], config: Config):

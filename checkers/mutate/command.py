@@ -56,20 +56,29 @@ def run(config: Config, args: argparse.Namespace, selected: Callable[[], list], 
     out.print(f"seed {args.seed}; sampler: {_sampler()}; generator: {catalogue.generator}; "
               f"{len(catalogue.mutants)} mutants generated")
     log = (lambda line: err.print(line, markup=False, highlight=False)) if config.progress else (lambda _: None)
-    campaign = run_campaign(target, specs, config, catalogue, args.seed, args.sample, equivalent, args.toolkit,
-                            args.forge, _split(args.operators), _split(args.files), log)
     directory = Path(config.out)
-    (directory / "mutants").mkdir(parents=True, exist_ok=True)
-    for r in campaign.runs:
-        (directory / "mutants" / f"{r.mutant.id}.diff").write_text(r.mutant.diff)
-    from checkers.cache import write_atomic
-
-    write_atomic(directory / "mutation.json", json.dumps(matrix.to_json(campaign), indent=2) + "\n")
-    write_atomic(directory / "mutation.md", matrix.to_markdown(campaign))
+    campaign = run_campaign(target, specs, config, catalogue, args.seed, args.sample, equivalent, args.toolkit,
+                            args.forge, _split(args.operators), _split(args.files), log,
+                            checkpoint=lambda partial: _write(partial, directory))
+    _write(campaign, directory)
     matrix.print_matrix(campaign, out)
     out.print(f"[dim]wrote {directory / 'mutation.json'}, {directory / 'mutation.md'}, "
               f"{directory / 'mutants'}/<id>.diff[/]")
     return int(ExitCode.PASS)
+
+
+def _write(campaign, directory: Path) -> None:
+    """mutation.json, mutation.md and one diff per mutant met so far (rewritten after every mutant)."""
+    from checkers.cache import write_atomic
+    from checkers.mutate import matrix
+
+    (directory / "mutants").mkdir(parents=True, exist_ok=True)
+    for r in campaign.runs:
+        path = directory / "mutants" / f"{r.mutant.id}.diff"
+        if not path.exists():
+            path.write_text(r.mutant.diff)
+    write_atomic(directory / "mutation.json", json.dumps(matrix.to_json(campaign), indent=2) + "\n")
+    write_atomic(directory / "mutation.md", matrix.to_markdown(campaign))
 
 
 def _sampler() -> str:

@@ -55,6 +55,8 @@ def summary(c: Campaign) -> dict[str, Any]:
         "seconds_per_mutant": round(per_mutant_s, 1) if per_mutant_s is not None else None,
         "mean_build_s": _mean([r.build_s for r in ev]), "mean_specs_s": _mean([r.specs_s for r in ev]),
         "mean_forge_s": _mean([r.forge_s for r in ev]),
+        "engine_s": {e: round(sum(dict(r.engine_s).get(e, 0.0) for r in ev), 1)
+                     for e in sorted({e for r in ev for e, _ in r.engine_s})},
         "wall_s": c.wall_s, "baseline_s": c.baseline_s,
     }
 
@@ -93,7 +95,8 @@ def _mutant_json(r: MutantRun) -> dict[str, Any]:
             "toolkit": {"killed": r.toolkit_killed, "by": list(r.toolkit_by), "checks": r.checks,
                         "ran": r.checks_ran},
             "forge": None if r.forge is None else {"killed": r.forge_killed, **asdict(r.forge)},
-            "seconds": r.seconds, "build_s": r.build_s, "specs_s": r.specs_s, "forge_s": r.forge_s, "note": r.note}
+            "seconds": r.seconds, "build_s": r.build_s, "specs_s": r.specs_s, "forge_s": r.forge_s,
+            "engine_s": dict(r.engine_s), "note": r.note}
 
 
 def _pct(value: float | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,13 @@ class SuiteRun:
         self._err = (root.parent / "forge-test.err").open("w+")
         self.process = subprocess.Popen(cmd, cwd=root, env=toolchain.tool_env(), stdout=self._out, stderr=self._err,
                                         start_new_session=True)
+        self.ended: float | None = None  # when forge exited (the specs may still be running then)
+        self._watch = threading.Thread(target=self._stamp, daemon=True)
+        self._watch.start()
+
+    def _stamp(self) -> None:
+        self.process.wait()
+        self.ended = time.monotonic()
 
     def wait(self, timeout: float = FORGE_TIMEOUT_S) -> SuiteOutcome:
         left = max(1.0, timeout - (time.monotonic() - self.started))
@@ -93,7 +101,8 @@ class SuiteRun:
             self.stop()
             return SuiteOutcome("timeout", (), round(time.monotonic() - self.started, 2),
                                 f"no result within {timeout:.0f} s")
-        seconds = round(time.monotonic() - self.started, 2)
+        self._watch.join(timeout=5)
+        seconds = round((self.ended or time.monotonic()) - self.started, 2)
         stdout, stderr = self._read(self._out), self._read(self._err)
         return _outcome(code, stdout, stderr, seconds)
 
