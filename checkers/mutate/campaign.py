@@ -122,7 +122,7 @@ def run_campaign(platform: Target, specs: Sequence[Spec], config: Config, catalo
         if baseline_forge.status != "pass":
             raise VerifyError(f"forge test does not pass on the unmutated project ({baseline_forge.status}: "
                               f"{', '.join(baseline_forge.failed[:3]) or baseline_forge.detail}): fix it first")
-        log(f"platform: forge suite passes ({baseline_forge.seconds:.1f} s)")
+        log(f"platform: forge suite passes ({baseline_forge.tests} tests, {baseline_forge.seconds:.1f} s)")
     baseline_s = time.monotonic() - started
 
     runs: list[MutantRun] = []

@@ -21,7 +21,9 @@ from checkers import toolchain
 from checkers.target import copy_project
 
 FORGE_CACHE = Path("cache") / "solidity-files-cache.json"
-SYMBOLIC_TESTS = "test/symbolic/**"  # the sequence engines' harnesses: checked by the engines, not the suite
+# The toolkit's own harnesses (sequence engines: test/symbolic; property_tests engine: test/integrity) are run by
+# the engines and count as the toolkit's kills; the forge suite is the platform's own tests.
+SPEC_HARNESSES = "test/{symbolic,integrity}/**"
 FORGE_TIMEOUT_S = 900
 
 
@@ -64,6 +66,7 @@ class SuiteOutcome:
     failed: tuple[str, ...]  # "Contract.test" of the failing tests (the first ones: the run stops at a failure)
     seconds: float
     detail: str = ""
+    tests: int = 0  # test results reported (a fail-fast run stops early)
 
     @property
     def kills(self) -> bool:
@@ -76,7 +79,7 @@ class SuiteRun:
     specs can run meanwhile. Output goes to files beside the project (a pipe would fill and stall forge)."""
 
     def __init__(self, root: Path, fail_fast: bool = True) -> None:
-        cmd = [str(toolchain.forge()), "test", "--use", str(toolchain.solc()), "--no-match-path", SYMBOLIC_TESTS,
+        cmd = [str(toolchain.forge()), "test", "--use", str(toolchain.solc()), "--no-match-path", SPEC_HARNESSES,
                "--json"]
         if fail_fast:
             cmd.append("--fail-fast")
@@ -147,9 +150,10 @@ def _outcome(code: int, stdout: str, stderr: str, seconds: float) -> SuiteOutcom
                           for suite, body in suites.items()
                           for name, result in (body.get("test_results") or {}).items()
                           if result.get("status") != "Success"))
+    count = sum(len(body.get("test_results") or {}) for body in suites.values())
     if failed or code != 0:
-        return SuiteOutcome("fail", failed, seconds, "" if failed else f"forge exited {code}")
-    return SuiteOutcome("pass", (), seconds)
+        return SuiteOutcome("fail", failed, seconds, "" if failed else f"forge exited {code}", count)
+    return SuiteOutcome("pass", (), seconds, "", count)
 
 
 def _json_object(stdout: str) -> dict[str, Any] | None:

@@ -159,3 +159,16 @@ def test_slower_engines_only_run_where_the_spec_has_not_killed(tmp_path: Path, m
     assert sorted(log.read_text().splitlines()) == ["fake FIX-01 m1", "fake FIX-03 m1", "fake2 FIX-03 m1"]
     assert [(r.finding.spec_id, r.finding.engine) for r in results] == [("FIX-01", "fake"), ("FIX-03", "fake"),
                                                                         ("FIX-03", "fake2")]
+
+
+def test_forge_suite_leaves_out_the_toolkit_harnesses(project: Path) -> None:
+    """test/symbolic and test/integrity belong to the engines: a failing test there is not a forge kill."""
+    from checkers.mutate.workspace import forge_suite
+
+    failing = COUNTER_TEST.replace("contract CounterTest", "contract {name}").replace('== 1, "', '== 2, "')
+    for folder, name in (("symbolic", "SymbolicHarness"), ("integrity", "IntegrityHarness")):
+        (project / "test" / folder).mkdir()
+        (project / "test" / folder / f"{name}.t.sol").write_text(
+            failing.replace("{name}", name).replace("../src/", "../../src/"))
+    outcome = forge_suite(project)
+    assert (outcome.status, outcome.tests) == ("pass", 1), outcome
