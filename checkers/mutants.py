@@ -51,6 +51,10 @@ def load_mutants(directory: Path = MUTANTS_DIR) -> dict[str, Mutant]:
 
 MUTANT_BUILDS = toolchain.REPO_ROOT / ".verify-cache" / "mutants"
 _HASHED_DIRS = ("src", "test", "script")
+# Left out of a mutant's copy: the mutants themselves, the sequence engines' cross-check ledger, and failures
+# forge persisted for the platform's fuzz/invariant runs (forge replays them first on the copy). The build caches
+# (cache/, out/, out-halmos/, out-manticore/...) are kept: the mutant's build is incremental.
+_PLATFORM_STATE = ("mutants", "out-symbolic", "cache/fuzz", "cache/invariant")
 
 
 def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reuse: bool = True) -> Target:
@@ -70,7 +74,8 @@ def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reu
         # interrupted; a successful build has been moved out of it by then
         copy = copy_project(project, scratch)
         shutil.copyfile(mutant.path, copy / mutant.replaces)
-        shutil.rmtree(copy / "mutants", ignore_errors=True)
+        for state in _PLATFORM_STATE:  # what earlier runs recorded about the platform is not the mutant's
+            shutil.rmtree(copy / state, ignore_errors=True)
         # src/ only: engines read src/ artefacts, and the sequence engines compile their own harnesses under
         # test/ against the mutant. Recompiling every test that imports the mutated file would cost minutes.
         Target.build(copy, label=mutant.name, paths=("src",))
