@@ -129,6 +129,10 @@ def write_mutant(mutant: Mutant, root: Path, source: Path | None = None) -> None
 
 MUTANT_BUILDS = toolchain.REPO_ROOT / ".verify-cache" / "mutants"
 _HASHED_DIRS = ("src", "test", "script")
+# Left out of a mutant's copy: the mutants themselves, the sequence engines' cross-check ledger, and failures
+# forge persisted for the platform's fuzz/invariant runs (forge replays them first on the copy). The build caches
+# (cache/, out/, out-halmos/, out-manticore/...) are kept: the mutant's build is incremental.
+_PLATFORM_STATE = ("mutants", "out-symbolic", "cache/fuzz", "cache/invariant")
 
 
 def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reuse: bool = True) -> Target:
@@ -153,6 +157,8 @@ def build_mutant(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT, reu
         rebase_cache(copy / FORGE_CACHE, str(project.resolve().parent), str(scratch.resolve()))
         (copy / mutant.replaces).write_text(text)
         shutil.rmtree(copy / "mutants", ignore_errors=True)
+        for state in _PLATFORM_STATE:  # what earlier runs recorded about the platform is not the mutant's
+            shutil.rmtree(copy / state, ignore_errors=True)
         # src/ only: engines read src/ artefacts, and the sequence engines compile their own harnesses under
         # test/ against the mutant. Recompiling every test that imports the mutated file would cost minutes.
         Target.build(copy, label=mutant.name, paths=("src",))
