@@ -49,6 +49,9 @@ def test_json_validates_and_round_trips() -> None:
     assert data["schema_version"] == "2.0" and data["exit_code"] == 1
     again = to_json(from_json(data))
     assert again == data
+    named = json.loads(json.dumps(data))
+    named["specs"][0]["id"] = "INT-POOL-01"  # the integrity specs' three-part ids (checkers.catalogue.SPEC_ID)
+    jsonschema.Draft202012Validator(schema).validate(named)
     data["findings"][0]["verdict"] = "MAYBE"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema).validate(data)
