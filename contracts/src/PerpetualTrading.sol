@@ -277,6 +277,11 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
         PerpMath.LiquidationSplit memory s = PerpMath.liquidationSplit(
             proceeds, st.debt, p.collateral, LIQUIDATION_PENALTY_BPS, insuranceFund[p.token]
         );
+        // Bad debt is what the lenders lose, to the unit (docs/platform.md §2). st.debt rounds up while the pool's
+        // aggregate borrows round down, so the pool's books may hold a unit less of this debt than st.debt (Alice:
+        // 3,000,051,370 recorded against a loss of 3,000,051,369). That unit was never lenders' assets: write off
+        // only what repay takes off their books beyond what it is paid.
+        if (s.badDebt > 0) s.badDebt = _lendersLoss(p.token, st.debt, s.repaidFromPosition + s.coveredByInsurance);
         insuranceFund[p.token] = insuranceFund[p.token] - s.coveredByInsurance + s.penalty;
 
         positionManager.closePosition(positionId);
@@ -356,6 +361,15 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
         if (proceeds <= size) counterpartyBalance[token] += size - proceeds;
         else counterpartyBalance[token] -= proceeds - size;
         emit CounterpartySettled(positionId, token, int256(proceeds) - int256(size), counterpartyBalance[token]);
+    }
+
+    /// @dev What the pool's lenders lose when `paid` settles a debt of `owed`: CrossChainLendingPool.repay takes
+    ///      min(owed, aggregate borrows) off the books (the aggregate as accrued now: its totalBorrows view) and
+    ///      adds `paid` to cash.
+    function _lendersLoss(address token, uint256 owed, uint256 paid) internal view returns (uint256) {
+        uint256 onBooks = pool.totalBorrows(token);
+        uint256 removed = owed < onBooks ? owed : onBooks;
+        return removed > paid ? removed - paid : 0;
     }
 
     function _creditTrader(address trader, address token, uint256 amount) internal {

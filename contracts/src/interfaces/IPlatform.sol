@@ -30,6 +30,8 @@ interface ICrossChainLendingPool {
     function repay(address token, uint256 principal, uint256 indexAtBorrow, uint256 amount, uint256 badDebt) external;
     function currentIndex(address token) external view returns (uint256);
     function debtOf(address token, uint256 principal, uint256 indexAtBorrow) external view returns (uint256);
+    /// @notice Outstanding borrows with interest accrued to now, the aggregate on the lenders' books (rounded down).
+    function totalBorrows(address token) external view returns (uint256);
 }
 
 interface IPerpetualTrading {
