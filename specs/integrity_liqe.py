@@ -1,0 +1,51 @@
+"""What each LiquidationEngine function must achieve: a liquidatable position CAN be liquidated (by a keeper, by
+Automation, from another chain), healthy ones are refused or skipped, the configuration does what it says, and the
+views agree with PositionManager and the oracle (Foundry property tests in
+contracts/test/integrity/LiqeIntegrity.t.sol, engine `props`).
+
+Liveness is the point: an engine whose wiring always reverts is as unsafe as one that liquidates healthy positions,
+and only a spec that calls it WITHOUT try/catch sees it. Style: Certora's no-DoS / liveness rules.
+"""
+from __future__ import annotations
+
+from checkers.base import Severity, Spec
+
+_E = "LiquidationEngine"
+
+
+def _spec(id: str, title: str, rationale: str, functions: tuple[str, ...], severity: Severity = Severity.HIGH,
+          category: str = "automation") -> Spec:
+    return Spec(id=id, title=title, rationale=rationale, severity=severity, category=category, contracts=(_E,),
+                functions=tuple(f"{_E}.{f}" for f in functions), engines=("props",))
+
+
+SPECS = (
+    _spec("INT-LIQE-01", "an authorised keeper CAN liquidate a liquidatable position through liquidate() (closed, "
+                         "debt off the pool's books, LiquidationExecuted); healthy positions, strangers, pauses and an "
+                         "unwired engine are refused",
+          "If no keeper can liquidate, losses grow past the collateral into lenders' bad debt (the liquidation "
+          "DoS of Compound's and Venus' incidents).", ("liquidate",), Severity.CRITICAL, "liquidation"),
+    _spec("INT-LIQE-02", "checkUpkeep finds exactly the liquidatable positions (HF < 1 by the formula) in list order, "
+                         "performUpkeep on its performData liquidates them all, keeps the healthy, reports the counts, "
+                         "restarts the interval; a healthy id handed to it is skipped",
+          "Chainlink Automation is the platform's liquidator: an upkeep that finds nothing, or performs nothing, "
+          "leaves unhealthy positions open.", ("checkUpkeep", "performUpkeep"), Severity.CRITICAL),
+    _spec("INT-LIQE-03", "liquidateFromRemote liquidates a liquidatable position and skips a healthy one (no revert), "
+                         "reporting both; only the receiver may ask",
+          "A cross-chain liquidation request that always reverts is retried forever and never liquidates.",
+          ("liquidateFromRemote",), Severity.HIGH, "ccip"),
+    _spec("INT-LIQE-04", "authorizeLiquidator lets a new keeper liquidate, revokeLiquidator takes it away; admin only, "
+                         "never zero, reported",
+          "The keeper set is the engine's access control: an authorisation that does not take effect is a DoS, a "
+          "revocation that does not is a compromised bot left running.",
+          ("authorizeLiquidator", "revokeLiquidator"), Severity.MEDIUM, "access"),
+    _spec("INT-LIQE-05", "setLiquidationInterval governs checkUpkeep (none before lastUpkeep + interval, then upkeep); "
+                         "setPerpetualTrading wires the engine; setAssetFeed maps the feed assetPrice reads; admin only",
+          "Configuration that does not take effect silently stops (or floods) Automation.",
+          ("setLiquidationInterval", "setPerpetualTrading", "setAssetFeed"), Severity.MEDIUM),
+    _spec("INT-LIQE-06", "healthFactor equals PositionManager's HF and the formula's; assetPrice is the oracle's price "
+                         "of the mapped feed and refuses an unmapped asset",
+          "Keepers and dashboards read the engine's views: a view that disagrees with what liquidation decides on "
+          "misdirects them (view-consistency rules).", ("healthFactor", "assetPrice"), Severity.MEDIUM,
+          "liquidation"),
+)
