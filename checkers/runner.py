@@ -244,7 +244,8 @@ def _execute(batches: deque, checks: Sequence[PlannedCheck], engines: dict[str, 
 
 def _end_worker(state: _Running) -> None:
     """Kill the worker and everything it started (its own sessions too), collect it, remove its scope."""
-    processes.kill_tree(state.process.pid)
+    if state.process.exitcode is None:  # not collected yet, so its pid cannot have been reused
+        processes.kill_tree(state.process.pid)
     try:
         os.killpg(state.process.pid, signal.SIGKILL)  # a group member that left the tree (re-parented)
     except (ProcessLookupError, PermissionError):
