@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from checkers.base import Spec
 from checkers.config import Config
@@ -105,7 +109,32 @@ def run_campaign(platform: Target, specs: Sequence[Spec], config: Config, catalo
                  operators: Sequence[str] = (), files: Sequence[str] = (), log: Log = lambda _: None,
                  checkpoint: Callable[[Campaign], None] = lambda _: None) -> Campaign:
     """Evaluate the first `sample` mutants of the seeded order that compile; `checkpoint` gets the campaign so
-    far after every mutant (a long campaign that is stopped still leaves its matrix)."""
+    far after every mutant (a long campaign that is stopped still leaves its matrix). SIGTERM stops it like
+    Ctrl-C: the mutant's forge run and copies are removed."""
+    with _terminate_as_interrupt():
+        return _run(platform, specs, config, catalogue, seed, sample, equivalent, toolkit, forge, operators, files,
+                    log, checkpoint)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Catalogue, seed: int, sample: int,
+         equivalent: dict[str, str], toolkit: bool, forge: bool, operators: Sequence[str], files: Sequence[str],
+         log: Log, checkpoint: Callable[[Campaign], None]) -> Campaign:
     started = time.monotonic()
     candidates = select(catalogue, operators, files)
     platform_violated: tuple[str, ...] = ()

@@ -111,15 +111,14 @@ class SuiteRun:
 
     def stop(self) -> None:
         """Kill forge and its solc children (its own session), e.g. when the campaign is interrupted."""
-        import os
-        import signal
+        from checkers import processes
 
         if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            processes.kill_tree(self.process.pid)
             self.process.wait()
+        for handle in (self._out, self._err):
+            if not handle.closed:
+                handle.close()
 
     @staticmethod
     def _read(handle) -> str:
