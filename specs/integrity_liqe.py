@@ -8,15 +8,15 @@ and only a spec that calls it WITHOUT try/catch sees it. Style: Certora's no-DoS
 """
 from __future__ import annotations
 
-from checkers.base import Severity, Spec
+from functools import partial
+
+from checkers.base import Severity
+from specs._integrity import integrity_spec
 
 _E = "LiquidationEngine"
 
 
-def _spec(id: str, title: str, rationale: str, functions: tuple[str, ...], severity: Severity = Severity.HIGH,
-          category: str = "automation") -> Spec:
-    return Spec(id=id, title=title, rationale=rationale, severity=severity, category=category, contracts=(_E,),
-                functions=tuple(f"{_E}.{f}" for f in functions), engines=("props",))
+_spec = partial(integrity_spec, _E, "automation")
 
 
 SPECS = (

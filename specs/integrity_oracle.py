@@ -7,15 +7,15 @@ The oracle safety specs say a stale or out-of-bound price is never used; these s
 """
 from __future__ import annotations
 
-from checkers.base import Severity, Spec
+from functools import partial
+
+from checkers.base import Severity
+from specs._integrity import integrity_spec
 
 _O = "DataStreamOracle"
 
 
-def _spec(id: str, title: str, rationale: str, functions: tuple[str, ...], severity: Severity = Severity.HIGH,
-          category: str = "oracle") -> Spec:
-    return Spec(id=id, title=title, rationale=rationale, severity=severity, category=category, contracts=(_O,),
-                functions=tuple(f"{_O}.{f}" for f in functions), engines=("props",))
+_spec = partial(integrity_spec, _O, "oracle")
 
 
 SPECS = (

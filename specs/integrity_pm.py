@@ -7,15 +7,15 @@ sequences. Style: Certora's integrity and view-consistency rules.
 """
 from __future__ import annotations
 
-from checkers.base import Severity, Spec
+from functools import partial
+
+from checkers.base import Severity
+from specs._integrity import integrity_spec
 
 _M = "PositionManager"
 
 
-def _spec(id: str, title: str, rationale: str, functions: tuple[str, ...], severity: Severity = Severity.HIGH,
-          category: str = "liquidation") -> Spec:
-    return Spec(id=id, title=title, rationale=rationale, severity=severity, category=category, contracts=(_M,),
-                functions=tuple(f"{_M}.{f}" for f in functions), engines=("props",))
+_spec = partial(integrity_spec, _M, "liquidation")
 
 
 SPECS = (

@@ -7,15 +7,15 @@ Style: Certora's integrity / no-DoS / view-consistency rules for Aave and Morpho
 """
 from __future__ import annotations
 
-from checkers.base import Severity, Spec
+from functools import partial
+
+from checkers.base import Severity
+from specs._integrity import integrity_spec
 
 _P = "CrossChainLendingPool"
 
 
-def _spec(id: str, title: str, rationale: str, functions: tuple[str, ...], severity: Severity = Severity.HIGH,
-          category: str = "lending") -> Spec:
-    return Spec(id=id, title=title, rationale=rationale, severity=severity, category=category, contracts=(_P,),
-                functions=tuple(f"{_P}.{f}" for f in functions), engines=("props",))
+_spec = partial(integrity_spec, _P, "lending")
 
 
 SPECS = (

@@ -7,15 +7,15 @@ receiver that stores every deposit as failed passes every safety spec).
 """
 from __future__ import annotations
 
-from checkers.base import Severity, Spec
+from functools import partial
+
+from checkers.base import Severity
+from specs._integrity import integrity_spec
 
 _R = "CrossChainReceiver"
 
 
-def _spec(id: str, title: str, rationale: str, functions: tuple[str, ...], severity: Severity = Severity.HIGH,
-          category: str = "ccip", contracts: tuple[str, ...] = (_R,)) -> Spec:
-    return Spec(id=id, title=title, rationale=rationale, severity=severity, category=category, contracts=contracts,
-                functions=tuple(f if "." in f else f"{_R}.{f}" for f in functions), engines=("props",))
+_spec = partial(integrity_spec, _R, "ccip")
 
 
 SPECS = (

@@ -8,15 +8,15 @@ lenders' loss all go red. Style: Certora's integrity / no-DoS / view-consistency
 """
 from __future__ import annotations
 
-from checkers.base import Severity, Spec
+from functools import partial
+
+from checkers.base import Severity
+from specs._integrity import integrity_spec
 
 _T = "PerpetualTrading"
 
 
-def _spec(id: str, title: str, rationale: str, functions: tuple[str, ...], severity: Severity = Severity.HIGH,
-          category: str = "solvency") -> Spec:
-    return Spec(id=id, title=title, rationale=rationale, severity=severity, category=category, contracts=(_T,),
-                functions=tuple(f if "." in f else f"{_T}.{f}" for f in functions), engines=("props",))
+_spec = partial(integrity_spec, _T, "solvency")
 
 
 SPECS = (

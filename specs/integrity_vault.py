@@ -7,15 +7,15 @@ setter takes effect. Style: Certora's integrity / no-DoS / view-consistency rule
 """
 from __future__ import annotations
 
-from checkers.base import Severity, Spec
+from functools import partial
+
+from checkers.base import Severity
+from specs._integrity import integrity_spec
 
 _V = "CrossChainVault"
 
 
-def _spec(id: str, title: str, rationale: str, functions: tuple[str, ...], severity: Severity = Severity.HIGH,
-          category: str = "solvency") -> Spec:
-    return Spec(id=id, title=title, rationale=rationale, severity=severity, category=category, contracts=(_V,),
-                functions=tuple(f"{_V}.{f}" for f in functions), engines=("props",))
+_spec = partial(integrity_spec, _V, "solvency")
 
 
 SPECS = (
