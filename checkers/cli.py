@@ -159,21 +159,14 @@ def _selected(config: Config, args: argparse.Namespace) -> list[Spec]:
 
 
 def cmd_list(config: Config, args: argparse.Namespace) -> int:
-    from rich.table import Table
-
     from checkers.mutants import load_mutants
     from checkers.runner import select_specs
+    from reports.console import print_catalogue
 
     specs = select_specs(load_specs(), config)
     mutants = load_mutants()
-    table = Table(title=f"{len(specs)} specs, {len(mutants)} mutants", title_justify="left")
-    for column in ("spec", "category", "severity", "title", "engines", "mutants"):
-        table.add_column(column, overflow="fold")
-    for s in specs:
-        names = sorted(set(s.mutants) | {m.name for m in mutants.values() if s.id in m.breaks})
-        table.add_row(s.id, s.category, s.severity.value, s.title + (" [yellow](accepted risk)[/]" if s.accepted_risk
-                                                                     else ""), ", ".join(s.engines), ", ".join(names))
-    _console().print(table)
+    names = {s.id: sorted(set(s.mutants) | {m.name for m in mutants.values() if s.id in m.breaks}) for s in specs}
+    print_catalogue(specs, names, len(mutants), _console())  # titles escaped: ORCL-04's "[min, max]" shows
     return int(ExitCode.PASS)
 
 
