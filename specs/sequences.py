@@ -1,8 +1,12 @@
 """Multi-transaction properties on the real bytecode (Manticore, halmos, Foundry fuzz/invariant).
 
-Each spec has a harness pair under contracts/test/symbolic (checkers/symbolic_harness.py): a concrete set-up of
-the platform contracts, act_ functions as the symbolic transactions, and property() as the invariant.
+Each SEQ spec has a harness pair under contracts/test/symbolic (checkers/symbolic_harness.py): a concrete set-up
+of the platform contracts, act_ functions as the symbolic transactions, and property() as the invariant.
 Engines are listed fastest first: fuzz and halmos answer in seconds, Manticore is bounded by its budget.
+
+Two more specs are about the harnesses themselves, checked over every SEQ harness at once: DEPLOY-01 (the set-up
+deploys; a reverting constructor would leave every SEQ check with nothing to explore) and LIVE-01 (each act_
+succeeds on one known-valid input, so a platform that refuses everything is a violation, not a vacuous pass).
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from checkers.base import Severity, Spec
 
 _ENGINES = ("fuzz", "halmos", "manticore")
 
-SPECS = (
+SEQUENCE_SPECS = (
     Spec(
         id="SEQ-01",
         title="Pool solvency over supply/borrow/withdraw sequences: cash is always backed and lent-out funds are "
@@ -84,3 +88,51 @@ SPECS = (
         mutants=("M20_LiquidationSkipsBadDebt",),
     ),
 )
+
+DEPLOY_SPEC = "DEPLOY-01"
+LIVE_SPEC = "LIVE-01"
+_HARNESSED = ("CrossChainLendingPool", "PositionManager", "PerpetualTrading", "CrossChainReceiver")
+
+# Checked over every SEQ harness at once (checkers/sequence_engine.py: HARNESS_SUITE_SPECS), by Foundry tests in
+# each <ID>.t.sol: test_deploy and one test_live_<name> per act_<name>.
+HARNESS_SPECS = (
+    Spec(
+        id=DEPLOY_SPEC,
+        title="Every sequence harness deploys the platform and starts in a state where its property holds",
+        rationale=(
+            "Each SEQ spec explores transactions from its harness's concrete set-up (real pool, trading, position "
+            "manager and receiver, wired and funded as in the deployment scripts). A change that makes that "
+            "set-up revert leaves the sequence engines nothing to explore; it is a deployment bug in its own "
+            "right (the platform can no longer be wired the documented way) and is reported here with the "
+            "revert reason and a replay test that only deploys the harness."
+        ),
+        severity=Severity.HIGH,
+        category="liveness",
+        contracts=_HARNESSED,
+        functions=("CrossChainLendingPool.addSupportedToken", "PerpetualTrading.addMarket",
+                   "CrossChainReceiver.setAllowedSender"),
+        engines=("fuzz",),
+        mutants=("M24_PoolRejectsNewTokens",),
+    ),
+    Spec(
+        id=LIVE_SPEC,
+        title="Every harnessed action succeeds on a known-valid input: withdraw within cash, supply, borrow within "
+              "cash, liquidate an under-water position, deliver a fresh CCIP message, and a paused module "
+              "refuses by its pause",
+        rationale=(
+            "Safety specs hold trivially on a platform that refuses everything: a withdraw that always reverts "
+            "never pays a lender from lent-out funds. Each act_ of a SEQ harness has one witness call "
+            "(test_live_<name>) that must succeed, so a function that stopped working is a violation with the "
+            "refused call as counterexample, beside the SEQ spec's own VACUOUS (the act_ never succeeded)."
+        ),
+        severity=Severity.HIGH,
+        category="liveness",
+        contracts=_HARNESSED,
+        functions=("CrossChainLendingPool.withdraw", "CrossChainLendingPool.supply", "CrossChainLendingPool.borrow",
+                   "PerpetualTrading.liquidatePosition", "CrossChainReceiver.ccipReceive"),
+        engines=("fuzz",),
+        mutants=("M23_PoolWithdrawAlwaysReverts",),
+    ),
+)
+
+SPECS = SEQUENCE_SPECS + HARNESS_SPECS
