@@ -3,6 +3,11 @@
 Each SEQ spec has a harness pair under contracts/test/symbolic (checkers/symbolic_harness.py): a concrete set-up
 of the platform contracts, act_ functions as the symbolic transactions, and property() as the invariant.
 Engines are listed fastest first: fuzz and halmos answer in seconds, Manticore is bounded by its budget.
+Transaction depth (recorded as `tx_depth` / invariant runs x depth in every finding's bounds): halmos and Manticore
+explore one act_ call from the set-up, fuzz runs sequences of up to 16. Both symbolic engines can explore two
+(`HalmosChecker(invariant_depth=2)`, `ManticoreChecker(tx_depth=2)`), but on the platform that costs more than
+the cold `verify all` budget allows (bench/bench_symbolic.py: halmos SEQ-01 90 s instead of 9 s, Manticore
+SEQ-01/SEQ-04 out of their 60 s budget), so the titles state one call where that is what the symbolic engines show.
 
 Two more specs are about the harnesses themselves, checked over every SEQ harness at once: DEPLOY-01 (the set-up
 deploys; a reverting constructor would leave every SEQ check with nothing to explore) and LIVE-01 (each act_
@@ -17,8 +22,9 @@ _ENGINES = ("fuzz", "halmos", "manticore")
 SEQUENCE_SPECS = (
     Spec(
         id="SEQ-01",
-        title="Pool solvency over supply/borrow/withdraw sequences: cash is always backed and lent-out funds are "
-              "never paid to a lender",
+        title="Pool solvency from a half-lent pool: cash stays backed and lent-out funds are never paid to a lender, "
+              "after any one supply/borrow/withdraw (halmos, Manticore) and over fuzzed sequences of up to 16 "
+              "(fuzz)",
         rationale=(
             "A withdraw that ignores what is lent out pays lenders with money that belongs to others (here: funds "
             "parked at the pool address) and leaves the pool's books claiming cash it no longer holds; bank-run "
@@ -33,7 +39,8 @@ SEQUENCE_SPECS = (
     ),
     Spec(
         id="SEQ-02",
-        title="A healthy position (HF >= 1e18) cannot be liquidated (trading bytecode)",
+        title="A healthy position (HF >= 1e18) cannot be liquidated (trading bytecode; one liquidation attempt at "
+              "any of six prices)",
         rationale=(
             "Liquidating healthy positions confiscates traders' collateral as penalty; the trading contract itself "
             "must refuse it even if the engine or a keeper is wrong (the check must not live only off-chain)."
@@ -47,7 +54,8 @@ SEQUENCE_SPECS = (
     ),
     Spec(
         id="SEQ-03",
-        title="A CCIP message is processed at most once (receiver bytecode)",
+        title="A CCIP message is processed at most once (receiver bytecode; a delivery and a redelivery under the "
+              "same id, any bodies)",
         rationale=(
             "Replaying a cross-chain message credits a deposit or records a position twice; CCIP guarantees "
             "delivery, not uniqueness at the application (Chainlink CCIP best practices: track messageId)."
@@ -61,7 +69,8 @@ SEQUENCE_SPECS = (
     ),
     Spec(
         id="SEQ-04",
-        title="A paused module rejects state changes (PerpetualTrading paused: no open, no funding moves)",
+        title="A paused module rejects state changes (PerpetualTrading paused: no open, no close, no funding "
+              "moves; any one attempt, and fuzzed sequences of up to 16)",
         rationale=(
             "The emergency protocol pauses a module to stop losses; a state-changing entry point without "
             "whenNotPaused keeps the attack open during the incident."
@@ -75,7 +84,8 @@ SEQUENCE_SPECS = (
     ),
     Spec(
         id="SEQ-05",
-        title="Liquidation conserves value on the bytecode: pool repaid + insurance + bad debt == owed",
+        title="Liquidation conserves value on the bytecode: pool repaid + insurance + bad debt == owed (one "
+              "liquidation at any of six prices)",
         rationale=(
             "When collateral does not cover the debt (Alice at 42,500), the shortfall must be covered by the "
             "insurance fund or recorded as bad debt; otherwise the loss silently disappears from the lenders' books."
