@@ -1,7 +1,9 @@
 """Sequence engines, measured in one run: Manticore vs halmos on the same property (ratios), the symbolic stage on
-the platform (cold = with each engine's build, warm = exploration only) and every SEQ mutant per engine.
+the platform (cold = with each engine's build, warm = exploration only), the cost of a second transaction
+(halmos invariant depth, Manticore tx depth: 1 vs 2 per SEQ spec, on a cold copy of the platform) and every SEQ
+mutant per engine (with DEPLOY-01/LIVE-01 for theirs).
 
-Run: .venv/bin/python bench/bench_symbolic.py [--fixture-only] [--no-mutants]
+Run: .venv/bin/python bench/bench_symbolic.py [--fixture-only] [--no-mutants] [--no-depth]
 
 Engines run fastest first (fuzz, halmos, manticore), as in `verify all`, with their default bounds (Manticore
 60 s per harness). Prints wall seconds and verdicts; the issue's targets are checked at the end (printed, not
@@ -68,10 +70,13 @@ def platform_stage(scratch: Path) -> dict[str, dict[str, float]]:
     platform = Target(root=copy_project(toolchain.PLATFORM_PROJECT, scratch / "platform"), label="platform")
     warm: dict[str, dict[str, float]] = {}
     for phase in ("cold", "warm"):
-        print(f"== symbolic stage on the platform, {phase} (5 SEQ specs x 3 engines, one after another)")
+        print(f"== symbolic stage on the platform, {phase} (SEQ specs x 3 engines + DEPLOY-01/LIVE-01 on fuzz, "
+              f"one after another)")
         total = 0.0
         for spec in SPECS:
             for engine in engines():
+                if engine.NAME not in spec.engines:
+                    continue
                 seconds, finding = timed(engine, spec, platform)
                 total += seconds
                 warm.setdefault(spec.id, {})[engine.NAME] = seconds
@@ -79,9 +84,28 @@ def platform_stage(scratch: Path) -> dict[str, dict[str, float]]:
         print(f"  total {phase}: {total:.1f} s ({total / 60:.1f} min; target: under 5 min)")
     print("== Manticore vs halmos on the same SEQ property, platform, warm")
     for spec_id, times in warm.items():
-        print(f"  {spec_id}: manticore {times['manticore']:.1f} s, halmos {times['halmos']:.1f} s, "
-              f"ratio {times['manticore'] / max(times['halmos'], 1e-9):.2f}x")
+        if "manticore" in times and "halmos" in times:
+            print(f"  {spec_id}: manticore {times['manticore']:.1f} s, halmos {times['halmos']:.1f} s, "
+                  f"ratio {times['manticore'] / max(times['halmos'], 1e-9):.2f}x")
     return warm
+
+
+def depth_cost(scratch: Path) -> None:
+    """What a second transaction costs: halmos invariant_ at depth 2 and Manticore with two transactions, each
+    on a fresh copy of the platform (cold: the engine's own build included, as in a cold `verify all`), beside
+    depth 1 on the same copy right after (warm)."""
+    from specs.sequences import SEQUENCE_SPECS
+
+    print("== transaction depth 1 vs 2 on the platform (cold = first check on a fresh copy, with its build)")
+    variants = (("halmos", lambda d: HalmosChecker(invariant_depth=0 if d == 1 else d)),
+                ("manticore", lambda d: ManticoreChecker(tx_depth=d)))
+    for name, make in variants:
+        root = copy_project(toolchain.PLATFORM_PROJECT, scratch / f"depth-{name}")
+        platform = Target(root=root, label="platform")
+        for spec in SEQUENCE_SPECS:
+            for depth in (2, 1):
+                seconds, finding = timed(make(depth), spec, platform)
+                line(f"{spec.id} depth {depth}", name, seconds, finding)
 
 
 def mutants(scratch: Path) -> None:
@@ -100,6 +124,8 @@ def mutants(scratch: Path) -> None:
             into.mkdir()
             target = Target(root=mutant_project(name, into), label=name)
             for engine in engines():
+                if engine.NAME not in spec.engines:
+                    continue
                 seconds, finding = timed(engine, spec, target)
                 line(f"{spec.id} {name}", engine.NAME, seconds, finding)
                 if engine.NAME == "manticore":
@@ -114,6 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fixture-only", action="store_true")
     parser.add_argument("--no-mutants", action="store_true")
+    parser.add_argument("--no-depth", action="store_true")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bench-symbolic-"))
     os.environ.setdefault("VERIFY_OUT_DIR", str(scratch / "out"))
@@ -122,6 +149,8 @@ def main() -> None:
         fixture_ratio(scratch)
         if not args.fixture_only:
             platform_stage(scratch)
+            if not args.no_depth:
+                depth_cost(scratch)
             if not args.no_mutants:
                 mutants(scratch)
     finally:

@@ -13,7 +13,7 @@ from checkers.target import Target
 SPEC_ID = re.compile(r"^[A-Z]{2,6}(-[A-Z]{2,6})?-\d{2}$")  # SOLV-01, INT-POOL-01
 CATEGORIES = frozenset(
     {"solvency", "liquidation", "lending", "funding", "oracle", "ccip", "automation", "emergency", "access",
-     "upgrade", "structure"}
+     "upgrade", "structure", "liveness"}
 )
 
 

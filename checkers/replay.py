@@ -2,8 +2,9 @@
 
 Every VIOLATED finding of manticore/halmos/fuzz is written as `<out>/replay/<SPEC>_<target>.t.sol`: deploy the
 spec's harness (its constructor is the concrete set-up), make the same act_ calls with the same calldata (a call
-that reverts on the correct platform is allowed to), then require the harness's property. The test fails on
-the target that violated the spec and passes on the correct platform.
+that reverts on the correct platform is allowed to, except in a liveness replay, where every call must succeed),
+then require the harness's property. The test fails on the target that violated the spec and passes on the
+correct platform. With no calls it only deploys the harness (DEPLOY-01).
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def _ident(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text)
 
 
-def render(spec_id: str, target_label: str, harness: Harness, calls: list[Call], engine: str) -> str:
+def render(spec_id: str, target_label: str, harness: Harness, calls: list[Call], engine: str,
+           require_success: bool = False) -> str:
     name = f"Replay_{_ident(spec_id)}_{_ident(target_label)}"[:120]
     lines = [
         "// SPDX-License-Identifier: MIT",
@@ -48,8 +50,11 @@ def render(spec_id: str, target_label: str, harness: Harness, calls: list[Call],
     for index, call in enumerate(calls, 1):
         lines.append(f"        // {index}. {call.render()}")
         lines.append(f'        (ok, ) = address(h).call(hex"{call.calldata}");')
+        if require_success:
+            lines.append(f'        require(ok, "{spec_id}: {call.render()} reverted");')
     lines += [
-        "        ok; // a call that reverts (the correct platform refusing it) is part of the replay",
+        "        ok; // a call that reverts (the correct platform refusing it) is part of the replay"
+        if not require_success else "        ok;",
         f'        require(h.property(), "{spec_id} violated by the replayed sequence");',
         "    }",
         "}",
@@ -59,12 +64,12 @@ def render(spec_id: str, target_label: str, harness: Harness, calls: list[Call],
 
 
 def write_replay(spec_id: str, target: Target, harness: Harness, calls: list[Call], engine: str,
-                 out: Path | None = None) -> tuple[str, str]:
+                 out: Path | None = None, require_success: bool = False) -> tuple[str, str]:
     """Write the replay file; returns (path, the command that runs it against a project)."""
     directory = out or output_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{_ident(spec_id)}_{_ident(target.label)}.t.sol"
-    path.write_text(render(spec_id, target.label, harness, calls, engine))
+    path.write_text(render(spec_id, target.label, harness, calls, engine, require_success))
     command = f"cp {path} <project>/{REPLAY_SUBDIR}/ && forge test --root <project> --match-path {REPLAY_SUBDIR}/{path.name}"
     return str(path), command
 

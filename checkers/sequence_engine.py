@@ -4,6 +4,11 @@ ledger, and running a tool in its own process group under a wall budget.
 
 An engine supplies `available()`, `bounds()` and `run()`; `check()` here does the rest, so every engine reports
 the same way (DESIGN section 4: a timeout is UNKNOWN, a crash ERROR, never a pass).
+
+A bounded pass is only as good as what ran: each engine counts how often every act_ function of the harness
+succeeded (returned instead of reverting) and `bounded()` turns "no violation" into VACUOUS, naming the act_,
+when one never did; a harness whose set-up reverted explored nothing and is VACUOUS too (`setup_reverted`; the
+revert itself is DEPLOY-01's counterexample).
 """
 from __future__ import annotations
 
@@ -21,6 +26,28 @@ from checkers.base import Availability, Checker, Counterexample, Evidence, Findi
 from checkers.symbolic_harness import Call, Harness, argument_domain
 from checkers.symbolic_ledger import annotate_disagreement, fingerprint, record
 from checkers.target import Target
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How often each act_ function the harness claims succeeded (returned) in what an engine explored."""
+
+    succeeded: Mapping[str, int]  # act_ name -> successful calls / paths / end states; 0 = never
+    unit: str  # what was counted, e.g. "successful calls", "returning paths", "live end states"
+    where: str  # in what, e.g. "the invariant campaign"
+
+    @classmethod
+    def of(cls, harness_actions: Sequence[Mapping[str, object]], counts: Mapping[str, int], unit: str,
+           where: str) -> "Coverage":
+        """Every act_ of the harness (from its ABI), with the engine's count or 0 when it has none."""
+        return cls({str(a["name"]): int(counts.get(str(a["name"]), 0)) for a in harness_actions}, unit, where)
+
+    def never(self) -> tuple[str, ...]:
+        return tuple(name for name, count in self.succeeded.items() if count <= 0)
+
+    def render(self) -> str:
+        counts = ", ".join(f"{name} {count}" for name, count in self.succeeded.items())
+        return f"{counts} ({self.unit} in {self.where})"
 
 
 @dataclass(frozen=True)
@@ -89,16 +116,30 @@ class SequenceChecker(Checker):
 
         return frozenset(s.id for s in SPECS if self.NAME in s.engines)
 
+    def run_suite(self, spec: Spec, target: Target, harnesses: Sequence[Harness], timeout_s: float,
+                  started: float) -> Finding:
+        """A spec about every SEQ harness at once (DEPLOY-01, LIVE-01); only engines that list it implement it."""
+        return self.finding(spec, target, Verdict.ERROR, f"{self.NAME} does not implement {spec.id}", started)
+
     def check(self, spec: Spec, target: Target, timeout_s: float) -> list[Finding]:
+        from specs.sequences import HARNESS_SPECS, SEQUENCE_SPECS
+
         started = time.monotonic()
         avail = self.available()
         if not avail.ok:
             return [self.finding(spec, target, Verdict.SKIPPED, avail.reason, started)]
-        harness = Harness(spec.id, target.root)
-        if not harness.exists():
-            missing = harness.harness_source if not (target.root / harness.harness_source).exists() else harness.test_source
-            return [self.finding(spec, target, Verdict.SKIPPED, f"no harness {missing}", started)]
-        finding = self._with_domain(self.run(spec, target, harness, timeout_s, started), harness)
+        if spec.id in {s.id for s in HARNESS_SPECS}:
+            harnesses = [h for h in (Harness(s.id, target.root) for s in SEQUENCE_SPECS) if h.exists()]
+            if not harnesses:
+                return [self.finding(spec, target, Verdict.SKIPPED, "no SEQ harness under test/symbolic", started)]
+            finding = self.run_suite(spec, target, harnesses, timeout_s, started)
+        else:
+            harness = Harness(spec.id, target.root)
+            if not harness.exists():
+                missing = (harness.harness_source if not (target.root / harness.harness_source).exists()
+                           else harness.test_source)
+                return [self.finding(spec, target, Verdict.SKIPPED, f"no harness {missing}", started)]
+            finding = self._with_domain(self.run(spec, target, harness, timeout_s, started), harness)
         version = fingerprint(target.root)  # hashed once for both ledger steps
         record(target.root, finding, version)
         return [annotate_disagreement(target.root, finding, version)]
@@ -125,11 +166,13 @@ class SequenceChecker(Checker):
 
     def violation(self, spec: Spec, target: Target, harness: Harness, calls: list[Call], explanation: str,
                   started: float, bounds: Mapping[str, str] | None = None,
-                  state: Mapping[str, str] | None = None) -> Finding:
-        """VIOLATED with the concrete harness calls, their argument values and a generated replay test."""
+                  state: Mapping[str, str] | None = None, summary: str | None = None,
+                  require_success: bool = False) -> Finding:
+        """VIOLATED with the concrete harness calls, their argument values and a generated replay test
+        (`require_success`: the replay also fails when a call reverts, for liveness)."""
         from checkers.replay import write_replay
 
-        replay, command = write_replay(spec.id, target, harness, calls, self.NAME)
+        replay, command = write_replay(spec.id, target, harness, calls, self.NAME, require_success=require_success)
         counterexample = Counterexample(
             inputs=call_inputs(calls),
             call_sequence=(f"{harness.harness_contract}()",) + tuple(c.render() for c in calls),
@@ -137,8 +180,30 @@ class SequenceChecker(Checker):
             explanation=explanation,
         )
         rendered = " -> ".join(c.render() for c in calls)
-        return self.finding(spec, target, Verdict.VIOLATED, f"{spec.id} violated: {rendered} ({self.NAME})",
+        return self.finding(spec, target, Verdict.VIOLATED, summary or f"{spec.id} violated: {rendered} ({self.NAME})",
                             started, bounds, counterexample=counterexample, replay=replay, command=command)
+
+    def bounded(self, spec: Spec, target: Target, coverage: Coverage, summary: str, started: float,
+                bounds: Mapping[str, str] | None = None) -> Finding:
+        """No violation within the bounds: HOLDS_BOUNDED if every act_ succeeded at least once, else VACUOUS
+        naming the act_ functions that never did (a property checked only where every call reverted says
+        nothing). The counts go into the bounds either way."""
+        bounds = dict(self.bounds() if bounds is None else bounds)
+        bounds["act_succeeded"] = coverage.render()
+        never = coverage.never()
+        if never:
+            return self.finding(spec, target, Verdict.VACUOUS,
+                                f"{', '.join(never)} never succeeded in {coverage.where}: every call reverted, so "
+                                f"the property was never checked after one", started, bounds)
+        return self.finding(spec, target, Verdict.HOLDS_BOUNDED, summary, started, bounds)
+
+    def setup_reverted(self, spec: Spec, target: Target, harness: Harness, detail: str, started: float,
+                       bounds: Mapping[str, str] | None = None) -> Finding:
+        """The harness's set-up (its constructor) reverted: nothing was explored. VACUOUS, not ERROR: the engine
+        worked, the platform did not deploy (DEPLOY-01 reports that as a violation with its replay)."""
+        return self.finding(spec, target, Verdict.VACUOUS,
+                            f"{harness.harness_contract} set-up reverted, nothing explored (see DEPLOY-01): "
+                            f"{detail}"[:400], started, bounds)
 
 
 def call_inputs(calls: Sequence[Call]) -> dict[str, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from checkers import toolchain
 from checkers.base import Availability, Finding, Spec, Verdict
-from checkers.sequence_engine import SequenceChecker, requires, run_bounded, tail
+from checkers.sequence_engine import Coverage, SequenceChecker, requires, run_bounded, tail
 from checkers.symbolic_harness import Harness, actions, call_from_calldata
 from checkers.target import Target
 
@@ -28,19 +28,22 @@ OUT_DIR = "out-manticore"
 # 18-22 s, SEQ-03 2-3 s, SEQ-04 4 s, SEQ-05 20-21 s on the platform and on their mutants (issue target: < 60 s).
 DEFAULT_BUDGET_S = 60.0
 SETUP_TIMESTAMP = 1_700_000_000
+CONSTRUCTOR_REVERTED = "harness constructor reverted"  # StateDump.sol's message when the set-up reverts
 SETUP_BLOCK = 100
 BUILD_TIMEOUT_S = 600
 
 
 class ManticoreChecker(SequenceChecker):
     NAME = "manticore"
-    DESCRIPTION = "Manticore symbolic transactions (one per act_ function) from a concrete set-up, on paris bytecode"
+    DESCRIPTION = ("Manticore symbolic transactions (one per act_ function, optionally a second one) from a concrete "
+                   "set-up, on paris bytecode")
     SOLVER = "yices (yices-smt2)"
     ARTIFACT_DIR = OUT_DIR
 
-    def __init__(self, budget_s: float = DEFAULT_BUDGET_S, query_timeout_s: int = 20) -> None:
+    def __init__(self, budget_s: float = DEFAULT_BUDGET_S, query_timeout_s: int = 20, tx_depth: int = 1) -> None:
         self.budget_s = budget_s
         self.query_timeout_s = query_timeout_s
+        self.tx_depth = tx_depth
 
     def available(self) -> Availability:
         try:
@@ -51,7 +54,9 @@ class ManticoreChecker(SequenceChecker):
         return requires(yices=True)
 
     def bounds(self) -> dict[str, str]:
-        return {"tx_per_run": "1 symbolic transaction per act_ function", "budget_s": f"{self.budget_s:g}",
+        tx = ("1 (one symbolic transaction per act_ function from the set-up)" if self.tx_depth < 2 else
+              "2 (each act_ function from the set-up, then any act_ function from every state it left)")
+        return {"tx_depth": tx, "budget_s": f"{self.budget_s:g}",
                 "query_timeout_s": str(self.query_timeout_s), "setup": "concrete (Foundry EVM, dumped state)",
                 "evm": "paris"}
 
@@ -60,6 +65,9 @@ class ManticoreChecker(SequenceChecker):
         try:
             job = self._prepare(harness, target)
         except _SetupError as exc:
+            if CONSTRUCTOR_REVERTED in str(exc):  # the build worked, the platform did not deploy
+                return self.setup_reverted(spec, target, harness, f"{harness.harness_contract}'s constructor "
+                                           f"reverted in the state dump (StateDump.sol)", started, bounds)
             return self.finding(spec, target, Verdict.ERROR, f"harness set-up failed: {exc}", started, bounds)
         # budget_s and the per-check timeout bound Manticore's exploration; the paris build and the state dump
         # before it are set-up (cached per project, like forge's own compile) and covered by the runner's grace.
@@ -89,7 +97,8 @@ class ManticoreChecker(SequenceChecker):
         dump = subprocess.run([str(toolchain.forge()), "test", "--match-contract", "SymbolicStateDump"], cwd=root,
                               env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S)
         if dump.returncode != 0 or not state_file.exists():
-            raise _SetupError(tail(dump.stdout + dump.stderr))
+            text = dump.stdout + dump.stderr
+            raise _SetupError(f"{CONSTRUCTOR_REVERTED}: {tail(text)}" if CONSTRUCTOR_REVERTED in text else tail(text))
         artifact = harness.artifact(OUT_DIR)
         return {
             "actions": actions(artifact["abi"]),
@@ -100,18 +109,24 @@ class ManticoreChecker(SequenceChecker):
             "block": SETUP_BLOCK,
             "yices_bin": str(toolchain.venv_bin("yices-smt2")),
             "query_timeout_s": self.query_timeout_s,
+            "tx_depth": self.tx_depth,
         }
 
     def _verdict(self, spec, target, harness, job, records, finished, started, bounds) -> Finding:
         explored = [r for r in records if r.get("event") == "action"]
+        sequences = [r for r in records if r.get("event") == "sequence"]
         bounds = dict(bounds)
         bounds["actions_explored"] = f"{len(explored)}/{len(job['actions'])}"
-        violated = next((r for r in explored if r["status"] == "violated"), None)
+        if int(job.get("tx_depth", 1)) >= 2:
+            bounds["second_tx_explored"] = f"after {len(sequences)}/{len(job['actions'])} act_ functions"
+        violated = next((r for r in explored + sequences if r["status"] == "violated"), None)
         if violated is not None:
-            call = call_from_calldata(job["actions"], violated["calldata"])
+            raw = violated["calldata"]
+            calls = [call_from_calldata(job["actions"], c) for c in (raw if isinstance(raw, list) else [raw])]
+            rendered = " then ".join(c.render() for c in calls)
             return self.violation(
-                spec, target, harness, [call],
-                f"after the concrete set-up, {call.render()} leaves {harness.harness_contract}.property() false",
+                spec, target, harness, calls,
+                f"after the concrete set-up, {rendered} leaves {harness.harness_contract}.property() false",
                 started, bounds, state={"violations": "1"})
         errors = [r for r in records if r.get("event") in ("crash", "solver_unknown", "error")]
         unknown = next((r for r in errors if r["event"] == "solver_unknown"), None)
@@ -126,9 +141,14 @@ class ManticoreChecker(SequenceChecker):
             return self.finding(spec, target, Verdict.UNKNOWN,
                                 f"Manticore budget exhausted ({bounds['budget_s']} s) after "
                                 f"{bounds['actions_explored']} act_ functions", started, bounds)
-        return self.finding(spec, target, Verdict.HOLDS_BOUNDED,
-                            f"no reachable violation in one symbolic transaction over each of "
-                            f"{len(explored)} act_ functions", started, bounds)
+        # A transaction's live end states are the paths on which the act_ returned (reverted ones are dropped).
+        coverage = Coverage.of(job["actions"], {r["name"]: int(r.get("states", 0)) for r in explored},
+                               "live end states", "one symbolic transaction from the set-up")
+        depth = ("one symbolic transaction" if int(job.get("tx_depth", 1)) < 2
+                 else "two symbolic transactions (the second any act_)")
+        return self.bounded(spec, target, coverage,
+                            f"no reachable violation in {depth} starting with each of {len(explored)} act_ "
+                            f"functions", started, bounds)
 
 
 class _SetupError(Exception):

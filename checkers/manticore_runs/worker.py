@@ -6,7 +6,9 @@ violation found before the budget ends is not lost.
 
 Shape (TOOLCHAIN.md): deploy the harness concretely (its constructor sets the platform up), snapshot, then for
 each `act_*` function one transaction with symbolic arguments; in every state that survives, read the
-harness's `violated` flag from storage and ask the solver whether it can be set.
+harness's `violated` flag from storage and ask the solver whether it can be set. The number of surviving states
+is the act_'s coverage (Manticore drops the paths that reverted). With `tx_depth` 2, a second symbolic
+transaction follows from those states, its selector any of the act_ functions (the dispatcher forks on it).
 """
 from __future__ import annotations
 
@@ -133,7 +135,50 @@ def run(job: dict[str, Any]) -> None:
         _emit(record)
         if found:
             break  # one concrete violation decides the spec; the remaining act_ functions need not run
+        if int(job.get("tx_depth", 1)) >= 2 and states:
+            second = _second_transaction(m, job, attacker, address, action, data)
+            if second is None:
+                return  # killed by an internal exception (reported by CrashReporter)
+            _emit(second)
+            if second["status"] == "violated":
+                break
     _emit({"event": "done", "seconds": round(time.monotonic() - started, 3)})
+
+
+def _second_transaction(m, job: dict[str, Any], attacker, address: int, first: dict[str, Any],
+                        first_data: Any) -> dict[str, Any] | None:
+    """From every state the first act_ left, one more transaction calling any act_ with symbolic arguments;
+    returns the "sequence" record (with both calldatas when the flag can be set), None when the run was killed."""
+    from manticore.core.smtlib import Operators
+
+    t0 = time.monotonic()
+    width = max(int(a["n_args"]) for a in job["actions"])
+    data = m.make_symbolic_buffer(4 + 32 * width, name=f"data_after_{first['name']}")
+    choices = [data[0:4] == bytes.fromhex(a["selector"]) for a in job["actions"]]
+    m.constrain(Operators.OR(*choices) if len(choices) > 1 else choices[0])
+    try:
+        m.transaction(caller=attacker, address=address, value=0, data=data, gas=job.get("tx_gas", 30_000_000))
+    except Exception as exc:  # NoAliveStates: every path reverted
+        if type(exc).__name__ != "NoAliveStates":
+            raise
+    if m.is_killed():
+        return None
+    states = 0
+    calldata: list[str] | None = None
+    for state in m.ready_states:
+        states += 1
+        flag = state.platform.get_storage_data(address, int(job["flag_slot"]))
+        if state.can_be_true(flag != 0):
+            state.constrain(flag != 0)
+            head = bytes(state.solve_one(first_data)).hex() if int(first["n_args"]) else first["selector"]
+            calldata = [head, bytes(state.solve_one(data)).hex()]
+            break
+    record: dict[str, Any] = {"event": "sequence", "first": first["name"], "states": states,
+                              "seconds": round(time.monotonic() - t0, 3),
+                              "status": "violated" if calldata else "holds"}
+    if calldata:
+        record["calldata"] = calldata
+    return record
 
 
 def main(argv: list[str]) -> int:

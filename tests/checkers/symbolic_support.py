@@ -1,5 +1,5 @@
 """Shared set-up for the sequence-engine tests: the tiny vault fixture (tests/fixtures/symbolic), correct and
-with one of its broken withdraws in place, each copied once per session next to node_modules/tools."""
+with one of its broken variants in place, each copied once per session next to node_modules/tools."""
 from __future__ import annotations
 
 import atexit
@@ -13,6 +13,11 @@ from checkers.target import Target, copy_project
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "symbolic"
 BROKEN = ("WithdrawNoLiquidityCheck", "WithdrawIgnoresInsurance", "WithdrawDoubleDebit")
+# Variants that break no safety property but make a check vacuous: withdraw never succeeds (LIVE-01 is violated,
+# SEQ-01 must be VACUOUS), the set-up reverts (DEPLOY-01 is violated, SEQ-01 must be VACUOUS).
+NOT_LIVE = ("WithdrawAlwaysReverts", "ConstructorReverts")
+# Safe for any one withdraw, broken by two in a row: found only by checks that explore two transactions.
+DEPTH_TWO = "WithdrawFixedCap"
 SPEC = Spec(id="SEQ-01", title="fixture vault solvency", rationale="engine tests", severity=Severity.HIGH,
             category="solvency", contracts=("MiniVault",), engines=("fuzz", "halmos", "manticore"))
 _SCRATCH = Path(tempfile.mkdtemp(prefix="symbolic-tests-"))

@@ -6,6 +6,9 @@ outcomes on a tiny contract; these prove the catalogue's SEQ specs catch their m
   every act_ function of SEQ-01 and gives HOLDS_BOUNDED; a tiny budget is UNKNOWN, not a pass.
 - The other SEQ mutants (M19, M08, M20) are found by the fuzz engine (the cheapest; bench/bench_symbolic.py
   shows all three engines find all five).
+- A withdraw that always reverts (M23) is VACUOUS for SEQ-01 (fuzz, Manticore; halmos on the fixture vault), not
+  HOLDS_BOUNDED, and VIOLATED for LIVE-01; a set-up that reverts (M24) is VIOLATED for DEPLOY-01 and VACUOUS
+  for the SEQ specs whose harness it breaks.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from checkers.manticore_runs.engine import ManticoreChecker, build_harnesses
 from checkers.replay import run_replay
 from checkers.symbolic_harness import mutant_project
 from checkers.target import Target, copy_project
-from specs.sequences import SPECS
+from specs.sequences import DEPLOY_SPEC, LIVE_SPEC, SPECS
 
 SEQ = {spec.id: spec for spec in SPECS}
 _SCRATCH = Path(tempfile.mkdtemp(prefix="sequence-platform-"))
@@ -98,3 +101,32 @@ def test_fuzz_finds_the_other_sequence_mutants(spec_id, mutant):
     [finding] = FuzzChecker().check(SEQ[spec_id], target(_mutant(mutant)), 600)
     assert finding.verdict is Verdict.VIOLATED, finding.summary
     assert finding.evidence.replay_test and Path(finding.evidence.replay_test).exists()
+
+
+def test_withdraw_that_always_reverts_is_vacuous_for_seq_01_and_violates_liveness():
+    name = _mutant("M23")
+    [fuzz] = FuzzChecker().check(SEQ["SEQ-01"], target(name), 600)
+    assert fuzz.verdict is Verdict.VACUOUS, fuzz.summary
+    assert fuzz.summary.startswith("act_withdraw never succeeded")
+    [manticore] = ManticoreChecker().check(SEQ["SEQ-01"], target(name), 600)
+    assert manticore.verdict is Verdict.VACUOUS, manticore.summary
+    assert manticore.evidence.bounds["act_succeeded"].startswith("act_withdraw 0, ")
+    [live] = FuzzChecker().check(SEQ[LIVE_SPEC], target(name), 600)
+    assert live.verdict is Verdict.VIOLATED, live.summary
+    assert live.evidence.counterexample.call_sequence == ("SEQ01Harness()", "act_withdraw(0)")
+    passed, output = run_replay(Path(live.evidence.replay_test), target(name).root)
+    assert not passed, output
+    [platform_live] = FuzzChecker().check(SEQ[LIVE_SPEC], target(), 600)
+    assert platform_live.verdict is Verdict.HOLDS_BOUNDED, platform_live.summary
+
+
+def test_reverting_setup_violates_deployment_and_leaves_the_sequence_spec_vacuous():
+    name = _mutant("M24")
+    [deploy] = FuzzChecker().check(SEQ[DEPLOY_SPEC], target(name), 600)
+    assert deploy.verdict is Verdict.VIOLATED, deploy.summary
+    assert "AlreadySupported" in deploy.evidence.counterexample.explanation
+    assert "4/5 harnesses" in deploy.summary  # SEQ-03's receiver harness needs no pool
+    [seq] = FuzzChecker().check(SEQ["SEQ-01"], target(name), 600)
+    assert seq.verdict is Verdict.VACUOUS and "set-up reverted" in seq.summary, seq.summary
+    [platform_deploy] = FuzzChecker().check(SEQ[DEPLOY_SPEC], target(), 600)
+    assert platform_deploy.verdict is Verdict.HOLDS_BOUNDED, platform_deploy.summary

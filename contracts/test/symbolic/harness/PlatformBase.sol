@@ -8,14 +8,13 @@ import {PositionManager} from "src/PositionManager.sol";
 import {CrossChainLendingPool} from "src/CrossChainLendingPool.sol";
 import {PerpetualTrading} from "src/PerpetualTrading.sol";
 import {IPerpetualTrading} from "src/interfaces/IPlatform.sol";
+import {SequenceHarness} from "./SequenceHarness.sol";
 
 /// @notice Concrete set-up shared by the sequence harnesses (checkers/symbolic_harness.py): the real pool,
 ///         position manager and trading contracts over a settable oracle, a minimal vault and a mock USDC.
 ///         No cheatcodes: the harness itself is admin, lender, trader and (for trading) the liquidation
 ///         engine, so Manticore, halmos and Foundry all run the same bytecode.
-abstract contract PlatformBase {
-    uint256 public violations; // slot 0 (full slot): counts act_ calls that left property() false
-
+abstract contract PlatformBase is SequenceHarness {
     bytes32 internal constant BTC = keccak256("BTC/USD");
     uint256 internal constant WAD = 1e18;
     uint256 internal constant USDC = 1e6;
@@ -93,11 +92,5 @@ abstract contract PlatformBase {
         if (i == 3) return 42_000;
         if (i == 4) return 40_000;
         return 30_000;
-    }
-
-    function property() public view virtual returns (bool);
-
-    function _record() internal {
-        if (!property()) violations += 1;
     }
 }

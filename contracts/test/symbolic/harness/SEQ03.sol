@@ -3,6 +3,7 @@ pragma solidity 0.8.24;
 
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {CrossChainReceiver, MessageType} from "src/CrossChainReceiver.sol";
+import {SequenceHarness} from "./SequenceHarness.sol";
 
 /// @dev Stands in for the position manager, vault and liquidation engine: counts what the receiver makes them do.
 contract DeliveryRecorder {
@@ -28,8 +29,7 @@ contract DeliveryRecorder {
 /// @notice SEQ-03 a CCIP message is processed at most once, on the receiver's bytecode: the harness is the
 ///         router and delivers the same message (same messageId) twice; the second delivery must have no
 ///         effect (replay guard), whatever the message body.
-contract SEQ03Harness {
-    uint256 public violations; // slot 0 (full slot)
+contract SEQ03Harness is SequenceHarness {
     uint64 public constant SOURCE_CHAIN = 16015286601757825753;
     address public constant REMOTE_SENDER = address(0xBEEF);
 
@@ -68,11 +68,7 @@ contract SEQ03Harness {
     }
 
     /// @notice processed effects never exceed the number of distinct messages delivered
-    function property() public view returns (bool) {
+    function property() public view override returns (bool) {
         return recorder.effects() <= distinctDelivered;
-    }
-
-    function _record() internal {
-        if (!property()) violations += 1;
     }
 }
