@@ -31,7 +31,7 @@ from checkers.errors import BuildError, VerifyError
 from checkers.mutate import patches, precheck
 from checkers.mutate.generate import Catalogue, GeneratedMutant
 from checkers.mutate.sample import SAMPLER, order
-from checkers.mutate.workspace import SuiteOutcome, SuiteRun, copy_for_mutant, forge_suite
+from checkers.mutate.workspace import SuiteOutcome, SuiteRun, copy_for_mutant, forge_suite, reference_copy
 from checkers.target import Target
 
 Log = Callable[[str], None]
@@ -81,6 +81,7 @@ class Campaign:
     wall_s: float
     precheck: str  # "solc-js type check" or why it was skipped
     notes: tuple[str, ...] = field(default_factory=tuple)
+    optimize: bool = False  # the solc optimizer in the reference and mutant builds
 
     @property
     def evaluated(self) -> list[MutantRun]:
@@ -107,13 +108,31 @@ def select(catalogue: Catalogue, operators: Sequence[str] = (), files: Sequence[
 def run_campaign(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Catalogue, seed: int,
                  sample: int, equivalent: dict[str, str], toolkit: bool = True, forge: bool = True,
                  operators: Sequence[str] = (), files: Sequence[str] = (), log: Log = lambda _: None,
-                 checkpoint: Callable[[Campaign], None] = lambda _: None) -> Campaign:
+                 checkpoint: Callable[[Campaign], None] = lambda _: None, optimize: bool = False) -> Campaign:
     """Evaluate the first `sample` mutants of the seeded order that compile; `checkpoint` gets the campaign so
     far after every mutant (a long campaign that is stopped still leaves its matrix). SIGTERM stops it like
-    Ctrl-C: the mutant's forge run and copies are removed."""
-    with _terminate_as_interrupt():
-        return _run(platform, specs, config, catalogue, seed, sample, equivalent, toolkit, forge, operators, files,
-                    log, checkpoint)
+    Ctrl-C: the mutant's forge run and copies are removed.
+
+    Every judgement is made against a reference copy of the platform (optimizer off unless `optimize`), not
+    the platform's own build: the specs' and the forge suite's baselines and every mutant come from it."""
+    scratch = Path(tempfile.mkdtemp(prefix="verify-mutate-ref-"))
+    try:
+        with _terminate_as_interrupt():
+            log(f"reference: copying the platform, optimizer {'on' if optimize else 'off'}, building src/ and tests")
+            reference = _build_reference(platform, scratch, optimize)
+            return _run(reference, specs, config, catalogue, seed, sample, equivalent, toolkit, forge, operators,
+                        files, log, checkpoint, optimize)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _build_reference(platform: Target, scratch: Path, optimize: bool) -> Target:
+    root = reference_copy(platform.root, scratch, optimize)
+    try:
+        return Target.build(root, label="reference")
+    except BuildError as exc:
+        raise VerifyError(f"the unmutated platform does not build in the campaign's reference copy "
+                          f"(optimizer {'on' if optimize else 'off'}): {exc.message}") from None
 
 
 @contextmanager
@@ -134,16 +153,16 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Catalogue, seed: int, sample: int,
          equivalent: dict[str, str], toolkit: bool, forge: bool, operators: Sequence[str], files: Sequence[str],
-         log: Log, checkpoint: Callable[[Campaign], None]) -> Campaign:
+         log: Log, checkpoint: Callable[[Campaign], None], optimize: bool) -> Campaign:
     started = time.monotonic()
     candidates = select(catalogue, operators, files)
     platform_violated: tuple[str, ...] = ()
     if toolkit:
-        log(f"platform: {len(specs)} specs (cached verdicts are reused)")
+        log(f"reference: {len(specs)} specs (cached verdicts are reused)")
         results = _check(platform, specs, config)
         platform_violated = tuple(sorted({r.finding.spec_id for r in results if _kills(r)}))
         if platform_violated:
-            log(f"platform: {', '.join(platform_violated)} VIOLATED on the platform itself: excluded as killers")
+            log(f"reference: {', '.join(platform_violated)} VIOLATED on the unmutated platform: excluded as killers")
     baseline_forge = None
     if forge:
         with tempfile.TemporaryDirectory(prefix="verify-mutate-base-") as scratch:
@@ -151,7 +170,7 @@ def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Cat
         if baseline_forge.status != "pass":
             raise VerifyError(f"forge test does not pass on the unmutated project ({baseline_forge.status}: "
                               f"{', '.join(baseline_forge.failed[:3]) or baseline_forge.detail}): fix it first")
-        log(f"platform: forge suite passes ({baseline_forge.tests} tests, {baseline_forge.seconds:.1f} s)")
+        log(f"reference: forge suite passes ({baseline_forge.tests} tests, {baseline_forge.seconds:.1f} s)")
     baseline_s = time.monotonic() - started
 
     runs: list[MutantRun] = []
@@ -164,7 +183,8 @@ def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Cat
     def snapshot() -> Campaign:
         return Campaign(catalogue.generator, SAMPLER, seed, sample, catalogue, len(candidates), toolkit, forge,
                         tuple(config.engines), tuple(s.id for s in specs), platform_violated, baseline_forge,
-                        tuple(runs), stale, round(baseline_s, 2), round(time.monotonic() - started, 2), precheck_note)
+                        tuple(runs), stale, round(baseline_s, 2), round(time.monotonic() - started, 2), precheck_note,
+                        optimize=optimize)
 
     while evaluated < sample and position < len(queue):
         batch: list[GeneratedMutant] = []
@@ -208,8 +228,9 @@ def _mutated_text(root: Path, mutant: GeneratedMutant) -> str:
 
 def _evaluate(m: GeneratedMutant, platform: Target, specs: Sequence[Spec], config: Config,
               platform_violated: tuple[str, ...], toolkit: bool, forge: bool, precheck_s: float) -> MutantRun:
-    """Build src/ in a copy; then the forge suite in a second copy (it compiles the tests) while the specs run
-    in the first (the sequence engines run forge there too: two forge builds must not share a cache)."""
+    """Build src/ in a copy of the reference (a mutant that does not compile stops here), then its tests in the
+    same copy, once for both judges; then the forge suite in a second copy of that build (nothing left to
+    compile) while the specs run in the first (two forge runs must not share a cache)."""
     started = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="verify-mutate-"))
     suite: SuiteRun | None = None
@@ -221,6 +242,7 @@ def _evaluate(m: GeneratedMutant, platform: Target, specs: Sequence[Spec], confi
         except BuildError as exc:
             return MutantRun(m, "uncompilable", build_s=round(time.monotonic() - started, 2),
                              seconds=round(time.monotonic() - started + precheck_s, 2), note=exc.message)
+        _build_tests(copy)
         built = time.monotonic()
         if forge:
             suite = SuiteRun(copy_for_mutant(copy, scratch / "forge"))
@@ -246,6 +268,15 @@ def _evaluate(m: GeneratedMutant, platform: Target, specs: Sequence[Spec], confi
         if suite is not None:
             suite.stop()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _build_tests(root: Path) -> None:
+    """The tests and harnesses against the mutated src/. If they do not compile against it, the forge suite
+    reports that as its build error (a kill) and the spec engines report what they can."""
+    try:
+        Target.build(root, label="tests")
+    except BuildError:
+        pass
 
 
 def _check_mutant(target: Target, specs: Sequence[Spec], config: Config, platform_violated: tuple[str, ...]):

@@ -23,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--files", help="comma-separated source files or stems to mutate (default: all of src/)")
     parser.add_argument("--no-forge", dest="forge", action="store_false", help="do not run the forge suite")
     parser.add_argument("--no-specs", dest="toolkit", action="store_false", help="do not run the spec catalogue")
+    parser.add_argument("--optimize", action="store_true",
+                        help="build the reference and the mutants with the solc optimizer (as the platform ships; "
+                             "2.7x slower with solc-js); default off, the same for both judges")
     parser.add_argument("--list", dest="list_only", action="store_true",
                         help="only generate and count the mutants (per file and operator)")
 
@@ -59,7 +62,7 @@ def run(config: Config, args: argparse.Namespace, selected: Callable[[], list], 
     directory = Path(config.out)
     campaign = run_campaign(target, specs, config, catalogue, args.seed, args.sample, equivalent, args.toolkit,
                             args.forge, _split(args.operators), _split(args.files), log,
-                            checkpoint=lambda partial: _write(partial, directory))
+                            checkpoint=lambda partial: _write(partial, directory), optimize=args.optimize)
     _write(campaign, directory)
     matrix.print_matrix(campaign, out)
     out.print(f"[dim]wrote {directory / 'mutation.json'}, {directory / 'mutation.md'}, "

@@ -70,7 +70,7 @@ def to_json(c: Campaign) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "generator": c.generator, "sampler": c.sampler, "seed": c.seed, "requested": c.requested,
-        "precheck": c.precheck,
+        "precheck": c.precheck, "builds": builds(c),
         "catalogue": {"mutants": len(cat.mutants), "candidates": c.candidates, "files": list(cat.files),
                       "per_operator": dict(sorted(Counter(m.operator for m in cat.mutants).items())),
                       "per_file": dict(sorted(Counter(m.file for m in cat.mutants).items())),
@@ -114,6 +114,7 @@ def to_markdown(c: Campaign) -> str:
         f"- generator: {c.generator}; {len(c.catalogue.mutants)} mutants of {len(c.catalogue.files)} files "
         f"({c.candidates} after filters)",
         f"- sampler: {c.sampler}; seed **{c.seed}**; requested {c.requested}",
+        f"- builds: {builds(c)}",
         f"- evaluated {s['evaluated']}, did not compile {s['uncompilable']}, triaged equivalent {s['equivalent']}, "
         f"errors {s['errors']}",
         f"- **toolkit kill rate {_pct(s['toolkit_rate'])}**, **forge kill rate {_pct(s['forge_rate'])}**, "
@@ -165,7 +166,7 @@ def print_matrix(c: Campaign, console) -> None:
     from rich.table import Table
 
     s = summary(c)
-    console.print(f"generator: {c.generator}; sampler: {c.sampler}; seed {c.seed}")
+    console.print(f"generator: {c.generator}; sampler: {c.sampler}; seed {c.seed}; builds: {builds(c)}")
     data = to_json(c)
     for title, key in (("per operator", "per_operator"), ("per file", "per_file")):
         table = Table(title=f"kill matrix {title}", title_justify="left")
@@ -193,3 +194,8 @@ def print_matrix(c: Campaign, console) -> None:
                   f"{s['seconds_per_mutant']} s per mutant; seed {c.seed}")
     if c.equivalent_stale:
         console.print(f"[yellow]stale equivalent triage entries: {', '.join(c.equivalent_stale)}[/]")
+
+
+def builds(c: Campaign) -> str:
+    """How the reference and the mutants were compiled (the judges saw this bytecode)."""
+    return f"solc 0.8.24 (solc-js), optimizer {'on (200 runs)' if c.optimize else 'off'}, reference and mutants alike"

@@ -110,6 +110,7 @@ def test_campaign_kill_matrix(project: Path, tmp_path: Path, capsys) -> None:
     assert data["per_operator"]["FHR"] == {**data["per_operator"]["FHR"], "evaluated": 3, "forge_killed": 2,
                                            "toolkit_killed": 0, "equivalent": 1}
     assert data["seed"] == 5 and data["generator"].startswith("slither-mutate")
+    assert "optimizer off" in data["builds"]  # both judges saw the reference's unoptimized bytecode
     assert (out / "mutants" / "Counter-CR-L9-62b64515.diff").read_text().startswith("--- a/src/Counter.sol")
     markdown = (out / "mutation.md").read_text()
     assert "| FHR | 3 |" in markdown and "src/Counter.sol:12 FHR" in markdown
@@ -172,3 +173,23 @@ def test_forge_suite_leaves_out_the_toolkit_harnesses(project: Path) -> None:
             failing.replace("{name}", name).replace("../src/", "../../src/"))
     outcome = forge_suite(project)
     assert (outcome.status, outcome.tests) == ("pass", 1), outcome
+
+
+def test_reference_copy_switches_the_optimizer_off_for_every_profile(tmp_path: Path) -> None:
+    from checkers import toolchain
+    from checkers.mutate.workspace import set_optimizer
+
+    toml = tmp_path / "foundry.toml"
+    shutil.copy(toolchain.PLATFORM_PROJECT / "foundry.toml", toml)
+    set_optimizer(toml, False)
+    import tomllib
+
+    profiles = tomllib.loads(toml.read_text())["profile"]
+    assert profiles["default"]["optimizer"] is False
+    assert "optimizer" not in profiles["manticore"]  # inherits the default profile's
+    toml.write_text('[profile.default]\nsrc = "src"\n\n[fuzz]\nruns = 1\n')
+    set_optimizer(toml, False)
+    assert tomllib.loads(toml.read_text())["profile"]["default"]["optimizer"] is False
+    toml.write_text("[fuzz]\nruns = 1\n")
+    with pytest.raises(ValueError, match="no \\[profile.default\\]"):
+        set_optimizer(toml, False)
