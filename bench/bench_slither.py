@@ -52,7 +52,7 @@ def main() -> int:
             print(f"bare compile failed: {(proc.stdout + proc.stderr).strip().splitlines()[-1]}", file=sys.stderr)
             return 2
 
-        from checkers.slither_rules.engine import SlitherChecker, analyse
+        from checkers.engines.slither.engine import SlitherChecker, analyse
         from specs import all_specs
 
         engine = SlitherChecker()

@@ -24,11 +24,11 @@ sys.path.insert(0, str(ROOT))
 
 from checkers import toolchain  # noqa: E402
 from checkers.base import Finding, Severity, Spec  # noqa: E402
-from checkers.fuzz.engine import FuzzChecker  # noqa: E402
-from checkers.halmos_runs.engine import HalmosChecker  # noqa: E402
-from checkers.manticore_runs.engine import ManticoreChecker  # noqa: E402
-from checkers.sequence_engine import SequenceChecker  # noqa: E402
-from checkers.symbolic_harness import mutant_project  # noqa: E402
+from checkers.engines.fuzz.engine import FuzzChecker  # noqa: E402
+from checkers.engines.halmos.engine import HalmosChecker  # noqa: E402
+from checkers.engines.manticore.engine import ManticoreChecker  # noqa: E402
+from checkers.engines.sequence.checker import SequenceChecker  # noqa: E402
+from checkers.engines.sequence.harness import mutant_project  # noqa: E402
 from checkers.target import Target, copy_project  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "symbolic"

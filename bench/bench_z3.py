@@ -35,10 +35,10 @@ def main() -> int:
     root = Path(args.project).resolve()
     target = Target(root=root) if args.no_build else Target.build(root)
 
-    from checkers.z3_models import conformance
-    from checkers.z3_models.engine import Z3Checker
-    from checkers.z3_models.prover import decide
-    from checkers.z3_models.registry import OBLIGATIONS
+    from checkers.engines.z3 import conformance
+    from checkers.engines.z3.engine import Z3Checker
+    from checkers.engines.z3.prover import decide
+    from checkers.engines.z3.registry import OBLIGATIONS
     from specs import all_specs
 
     specs = [s for s in all_specs() if s.id in OBLIGATIONS]

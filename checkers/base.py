@@ -1,4 +1,4 @@
-"""Core types every engine, spec and report shares (DESIGN section 4).
+"""Core types every engine, spec and report shares (docs/architecture.md).
 
 Engines never import each other; they meet only in `Finding`.
 """

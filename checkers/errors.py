@@ -1,4 +1,4 @@
-"""User-facing errors: one line saying what and where, and a distinct exit code (DESIGN section 4)."""
+"""User-facing errors: one line saying what and where, and a distinct exit code (docs/verify.md, "Exit codes")."""
 from __future__ import annotations
 
 

@@ -2,7 +2,7 @@
 
 Killing the engine worker's process group is not enough: halmos, the Manticore worker and their solvers run in
 sessions of their own (`run_bounded`, start_new_session=True), so they would outlive it under PID 1. Three
-mechanisms, used by the runner (checkers/runner.py) and run_bounded (checkers/sequence_engine.py):
+mechanisms, used by the runner (checkers/runner.py) and run_bounded (checkers/engines/sequence/checker.py):
 
 - a scope per engine worker: a scratch directory that is the worker's TMPDIR (so halmos's, Manticore's and our
   own temp workspaces land in it and are removed with it) and holds a log of the sessions the worker started;

@@ -21,7 +21,7 @@ from pathlib import Path
 from checkers import toolchain
 from checkers.base import Finding, SourceLocation
 from checkers.results import RunResults
-from checkers.symbolic_harness import Harness
+from checkers.engines.sequence.harness import Harness
 from reports.view import in_project
 
 _CONTRACT = r"^\s*(abstract\s+)?(contract|library|interface)\s+{}\b"

@@ -43,7 +43,7 @@ SPECS = (
         title="The penalty comes only from what is left after the pool is repaid and is <= ceil(5% of collateral)",
         rationale=(
             "A penalty taken before the pool is repaid turns a trader's shortfall into lenders' bad debt while "
-            "the insurance fund profits (DESIGN section 6, Alice). Aave v3 caps the liquidation bonus by the "
+            "the insurance fund profits (docs/platform.md section 2, Alice). Aave v3 caps the liquidation bonus by the "
             "collateral; the platform caps it at penaltyBps (500 = 5%) of collateral, rounded up."
         ),
         severity=Severity.HIGH,
@@ -71,7 +71,7 @@ SPECS = (
         id="LIQ-05",
         title="Naive: the story's 'value/debt < 80%' rule agrees with the platform's health factor",
         rationale=(
-            "DESIGN section 6 and docs/platform.md section 1: value/debt < 80% triggers only below 36,000 for "
+            "docs/platform.md section 1: value/debt < 80% triggers only below 36,000 for "
             "Alice (bad debt 18,000 by then); at 42,500 her value/debt is 94% while equity is -5,000. Kept as a "
             "spec so the disagreement is shown as a counterexample."
         ),

@@ -39,7 +39,7 @@ SPECS = (
         id="ORCL-03",
         title="Circuit breaker bound is exactly 1,000 bps: a move <= 10% passes, > 10% trips",
         rationale=(
-            "DESIGN section 6: the oracle set-up configures a 10% breaker while the emergency protocol speaks of "
+            "docs/platform.md section 3: the oracle set-up configures a 10% breaker while the emergency protocol speaks of "
             "15%+. The contract enforces the per-feed bound (1,000 bps), compared as products so there is no "
             "rounding slack; Alice's 15% move trips it (docs/platform.md section 3). Mango Markets (2022) shows "
             "what unbounded single-update moves allow."

@@ -1,6 +1,6 @@
 """Multi-transaction properties on the real bytecode (Manticore, halmos, Foundry fuzz/invariant).
 
-Each SEQ spec has a harness pair under contracts/test/symbolic (checkers/symbolic_harness.py): a concrete set-up
+Each SEQ spec has a harness pair under contracts/test/symbolic (checkers/engines/sequence/harness.py): a concrete set-up
 of the platform contracts, act_ functions as the symbolic transactions, and property() as the invariant.
 Engines are listed fastest first: fuzz and halmos answer in seconds, Manticore is bounded by its budget.
 Transaction depth (recorded as `tx_depth` / invariant runs x depth in every finding's bounds): halmos and Manticore
@@ -103,7 +103,7 @@ DEPLOY_SPEC = "DEPLOY-01"
 LIVE_SPEC = "LIVE-01"
 _HARNESSED = ("CrossChainLendingPool", "PositionManager", "PerpetualTrading", "CrossChainReceiver")
 
-# Checked over every SEQ harness at once (checkers/sequence_engine.py: HARNESS_SUITE_SPECS), by Foundry tests in
+# Checked over every SEQ harness at once (checkers/engines/sequence/checker.py: HARNESS_SUITE_SPECS), by Foundry tests in
 # each <ID>.t.sol: test_deploy and one test_live_<name> per act_<name>.
 HARNESS_SPECS = (
     Spec(

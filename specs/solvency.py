@@ -28,7 +28,7 @@ SPECS = (
         id="SOLV-03",
         title="Naive: a liquidated trader's debt, interest and 5% penalty are all paid from her collateral",
         rationale=(
-            "The story's reading of Alice's liquidation (DESIGN section 6): 10,000 USDC collateral, 100,000 "
+            "The story's reading of Alice's liquidation (docs/platform.md section 2): 10,000 USDC collateral, 100,000 "
             "long at 50,000, 90,000 borrowed; at 42,500 the position is worth 85,000 against 90,000+ owed, so "
             "'repays 90,000 + interest' and 'charges 5% penalty' cannot both come from her collateral. Kept as "
             "a spec so the shortfall is shown as a counterexample instead of being hidden."

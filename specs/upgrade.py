@@ -1,4 +1,4 @@
-"""Upgrade safety (DESIGN section 7): a new version keeps the storage layout and the external selectors.
+"""Upgrade safety (docs/verify.md, Upgrades): a new version keeps the storage layout and the external selectors.
 
 Both are checked by the "upgrade" engine against contracts/upgrade-baseline.json (written by `verify baseline`
 from the released platform), and by `verify diff --base REF` against the platform at a git ref.

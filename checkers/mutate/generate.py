@@ -113,7 +113,7 @@ def load_or_generate(root: Path, cache_dir: Path) -> Catalogue:
 
 
 def generate(root: Path, files: tuple[str, ...]) -> Catalogue:
-    from checkers.slither_rules.build import load
+    from checkers.engines.slither.build import load
 
     slither, lay, _ = load(root)
     wanted = {str((lay.root / f).resolve()): f for f in files}

@@ -22,7 +22,7 @@ from checkers import toolchain
 from checkers.target import copy_project
 
 FORGE_CACHE = Path("cache") / "solidity-files-cache.json"
-# The toolkit's own harnesses (sequence engines: test/symbolic; property_tests engine: test/integrity) are run by
+# The toolkit's own harnesses (sequence engines: test/symbolic; props engine: test/integrity) are run by
 # the engines and count as the toolkit's kills; the forge suite is the platform's own tests.
 SPEC_HARNESSES = "test/{symbolic,integrity}/**"
 FORGE_TIMEOUT_S = 900

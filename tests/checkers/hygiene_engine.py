@@ -18,7 +18,7 @@ import threading
 import time
 
 from checkers.base import Availability, Checker, Finding, Verdict
-from checkers.sequence_engine import run_bounded
+from checkers.engines.sequence.checker import run_bounded
 
 BEHAVIOUR: dict[str, str] = {}
 LOG_ENV = "FAKE_ENGINE_LOG"

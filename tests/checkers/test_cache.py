@@ -110,7 +110,7 @@ def test_spec_without_its_contracts_depends_on_all_of_src(env) -> None:
 
 
 def test_sequence_engine_fingerprint_covers_the_shared_base(monkeypatch) -> None:
-    """A change in checkers/sequence_engine.py (outside the engine's package) must invalidate the sequence
+    """A change in checkers/engines/sequence/checker.py (outside the engine's package) must invalidate the sequence
     engines' cached verdicts, and only theirs."""
     from pathlib import Path
 

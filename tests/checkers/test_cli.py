@@ -197,7 +197,7 @@ _VOLATILE = {"duration_s", "generated_at", "tools", "source", "stats", "targets"
 
 
 def _stable(value):
-    """results.json without timings, paths, versions and dates (DESIGN section 8: golden files ignore timings)."""
+    """results.json without timings, paths, versions and dates (golden files ignore timings)."""
     if isinstance(value, dict):
         return {k: ("/".join(Path(v).parts[-2:]) if k == "file" else _stable(v))
                 for k, v in value.items() if k not in _VOLATILE}
@@ -235,7 +235,7 @@ def test_unknown_alone_is_inconclusive_and_beside_a_proof_is_named(env) -> None:
 
 
 def test_replays_go_beside_the_run_reports(env, monkeypatch) -> None:
-    from checkers.replay import output_dir
+    from checkers.engines.sequence.replay import output_dir
 
     monkeypatch.setenv("VERIFY_OUT_DIR", "/nowhere")  # restored after the test
     assert cli.main(env.argv("all")) == 0

@@ -18,7 +18,7 @@ from verify_fixtures import env, spec, tiny_built  # noqa: F401 - fixtures
 from checkers import engines, processes, runner
 from checkers.base import Verdict
 from checkers.config import Config
-from checkers.sequence_engine import run_bounded
+from checkers.engines.sequence.checker import run_bounded
 from checkers.target import Target
 
 TESTS = Path(__file__).resolve().parent

@@ -42,8 +42,8 @@ def _project_results(root: Path, out: Path) -> RunResults:
                                           explanation=f"see {replay}"),
             replay_test=str(replay),
             replay_command=f"cp {replay} <project>/test/verify-replay/ && forge test --root <project>"), label),
-        _check("ORCL-01", "z3", Verdict.ERROR, f"z3 engine crashed: OSError: {REPO}/checkers/z3_models/x.py",
-               Evidence(notes=f'Traceback:\n  File "{REPO}/checkers/z3_models/engine.py", line 50'), label),
+        _check("ORCL-01", "z3", Verdict.ERROR, f"z3 engine crashed: OSError: {REPO}/checkers/engines/z3/x.py",
+               Evidence(notes=f'Traceback:\n  File "{REPO}/checkers/engines/z3/engine.py", line 50'), label),
     ]
     return RunResults(command="all", specs=specs, checks=checks, targets={label: str(root)},
                       locations={"PAUSE-01": [{"file": f"{root}/src/Vault.sol", "line": 3, "contract": "Vault"}]},

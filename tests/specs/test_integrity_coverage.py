@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 
 from checkers import toolchain
-from checkers.property_tests import naming
+from checkers.engines.props import naming
 from specs import integrity_access, integrity_oracle, integrity_receiver, integrity_vault
 
 CONTRACTS = Path(toolchain.PLATFORM_PROJECT)

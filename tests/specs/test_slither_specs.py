@@ -1,12 +1,12 @@
 """The Slither-checked spec declarations: every id of the brief, generic, bound to the slither engine,
-and every mutant COMMON.md assigns to them has landed (specs list only landed mutants, so this test is
+and every mutant the catalogue assigns to them exists in contracts/mutants (specs list only landed mutants, so this test is
 what fails while one is missing)."""
 from __future__ import annotations
 
 import pytest
 
 from checkers.mutants import load_mutants
-from checkers.slither_rules.engine import SlitherChecker
+from checkers.engines.slither.engine import SlitherChecker
 from specs import access, automation, ccip, emergency, oracle_reads, structure
 
 MODULES = (ccip, oracle_reads, emergency, access, automation, structure)

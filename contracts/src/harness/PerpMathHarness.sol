@@ -3,7 +3,7 @@ pragma solidity 0.8.24;
 
 import {PerpMath} from "../libraries/PerpMath.sol";
 
-/// @notice External face of PerpMath for conformance checks: the Z3 models in checkers/z3_models
+/// @notice External face of PerpMath for conformance checks: the Z3 models in checkers/engines/z3
 ///         are compared call by call with this compiled bytecode.
 contract PerpMathHarness {
     function positionValue(uint256 size, uint256 entryPrice, uint256 price, bool isLong) external pure returns (uint256) {

@@ -3,7 +3,7 @@ pragma solidity 0.8.24;
 
 /// @title PerpMath
 /// @notice Every number the platform decides money with lives here, so that one set of Z3 models
-///         (checkers/z3_models) can be proved over whole domains and checked for conformance
+///         (checkers/engines/z3) can be proved over whole domains and checked for conformance
 ///         against this compiled code (PerpMathHarness). Plain checked arithmetic on purpose:
 ///         an intermediate product above 2^256-1 reverts, which the models state as a revert.
 /// Units: prices are WAD (1e18 = 1 USD per unit of the base asset); amounts (size, collateral,

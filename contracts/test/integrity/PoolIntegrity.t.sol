@@ -8,7 +8,7 @@ import {CrossChainLendingPool} from "../../src/CrossChainLendingPool.sol";
 /// @notice What each CrossChainLendingPool function must achieve (specs/integrity_pool.py, INT-POOL-*): the effect
 ///         of a successful call on the books and the balances, liveness for valid inputs (no try/catch: a revert
 ///         fails the test), the views that must agree with it, and the values its events carry. Property tests
-///         are named test_<SPEC_ID>_<what> (checkers/property_tests/naming.py).
+///         are named test_<SPEC_ID>_<what> (checkers/engines/props/naming.py).
 contract PoolIntegrity is PlatformFixture {
     address internal borrower = makeAddr("borrower");
     uint256 internal constant MAX_AMOUNT = 1e12 * USDC;

@@ -10,7 +10,7 @@ import {PerpetualTrading} from "src/PerpetualTrading.sol";
 import {IPerpetualTrading} from "src/interfaces/IPlatform.sol";
 import {SequenceHarness} from "./SequenceHarness.sol";
 
-/// @notice Concrete set-up shared by the sequence harnesses (checkers/symbolic_harness.py): the real pool,
+/// @notice Concrete set-up shared by the sequence harnesses (checkers/engines/sequence/harness.py): the real pool,
 ///         position manager and trading contracts over a settable oracle, a minimal vault and a mock USDC.
 ///         No cheatcodes: the harness itself is admin, lender, trader and (for trading) the liquidation
 ///         engine, so Manticore, halmos and Foundry all run the same bytecode.

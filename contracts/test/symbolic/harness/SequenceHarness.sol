@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.24;
 
-/// @notice What every sequence harness shares (checkers/symbolic_harness.py): `violations` in storage slot 0
+/// @notice What every sequence harness shares (checkers/engines/sequence/harness.py): `violations` in storage slot 0
 ///         (the flag Manticore reads), `property()` the invariant, and `_record()`, the last statement of every
 ///         act_ function. An act_ function that returns has *succeeded*; the engines count those per act_
 ///         (Foundry's invariant metrics, halmos's non-reverting paths, Manticore's live end states) and call a

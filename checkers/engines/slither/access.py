@@ -1,0 +1,116 @@
+"""ACC-01: every function writing configuration state is role-guarded; ACC-02: admin rotation exists and is
+two-step (propose, then accept by the new admin), as OpenZeppelin's Ownable2Step and
+AccessControlDefaultAdminRules do. Incidents: unguarded setters (e.g. the 2021 Poly Network keeper change,
+2022 Nomad's replica initialisation) and admin keys handed to a wrong address in one step."""
+from __future__ import annotations
+
+import re
+
+from slither.core.declarations import Contract
+from slither.core.solidity_types import ElementaryType
+from slither.detectors.abstract_detector import DetectorClassification
+
+from checkers.engines.slither import flow
+from checkers.engines.slither.common import WIKI_BASE, RuleDetector
+
+_NOUNS = ("Feed|Market|Chain|Sender|Token|Asset|Allowlist|Keeper|Liquidator|Oracle|Router|Supported|Allowed|"
+          "Updater|Forwarder|Module|Receiver|Destination|Source|Config|Params?|Parameters")
+SETTER = re.compile(
+    rf"^_?(set|configure|config|allowlist|whitelist|blacklist|enable|disable|toggle|register|unregister|"
+    rf"update(\w*)(Config|Params?|Parameters|Threshold|Fees?|Heartbeat|Delay|Router|Oracle|Feed|Allowlist|Limits?)|"
+    rf"(add|remove|allow|disallow)({_NOUNS}))([A-Z_0-9]|$)"
+)
+CONFIG_VAR = re.compile(
+    r"(?i)(fee|threshold|heartbeat|config|router|oracle|deviation|allowlist|allowed|whitelist|limit|delay|"
+    r"cooldown|param|registry|keeper|forwarder|treasury|maxleverage|liquidationbonus|maintenancemargin|"
+    r"initialmargin|interestrate|ratemodel)"
+)
+ADMIN_VAR = re.compile(r"(?i)^_?(owner|admin|governance|governor|guardian)$")
+
+
+class UnguardedConfigSetter(RuleDetector):
+    ARGUMENT = "unguarded-config-setter"
+    HELP = "function writing configuration state without a caller check"
+    IMPACT = DetectorClassification.HIGH
+    CONFIDENCE = DetectorClassification.MEDIUM
+    WIKI = WIKI_BASE + ARGUMENT
+    WIKI_TITLE = "Unguarded configuration setter"
+    WIKI_DESCRIPTION = ("Functions named like setters (set*, configure*, add/remove<Feed|Chain|Sender…>) or writing "
+                        "configuration-named state must check msg.sender (onlyRole/onlyOwner or equivalent).")
+    WIKI_EXPLOIT_SCENARIO = "Anyone points the oracle at their own feed and liquidates everyone."
+    WIKI_RECOMMENDATION = "Add onlyRole(ADMIN_ROLE) (or onlyOwner)."
+    SPEC_IDS = ("ACC-01",)
+
+    def _detect(self) -> list:
+        results: list = []
+        for contract in self.src_contracts():
+            for f in self.entry_points(contract):
+                written = {v.name for v in f.all_state_variables_written()}
+                config = sorted(v for v in written if CONFIG_VAR.search(v))
+                if not SETTER.match(f.name) and not config:
+                    continue
+                self.examined.add(contract.name)
+                trace = flow.walk(f)
+                if any("caller" in e.tags for e in trace.of("guard")):
+                    continue
+                writes = trace.of("write")
+                if writes and all("caller" in e.tags for e in writes):
+                    continue  # only the caller's own entries (e.g. a per-user preference)
+                what = f" (writes {', '.join(config)})" if config else ""
+                self.report(results, f, f"{contract.name}.{f.name} writes configuration without a caller check{what}")
+        return results
+
+
+class OneStepAdminRotation(RuleDetector):
+    ARGUMENT = "one-step-admin-rotation"
+    HELP = "admin rotation missing or done in one step"
+    IMPACT = DetectorClassification.MEDIUM
+    CONFIDENCE = DetectorClassification.HIGH
+    WIKI = WIKI_BASE + ARGUMENT
+    WIKI_TITLE = "Admin rotation not two-step"
+    WIKI_DESCRIPTION = ("Admin rotation must be propose-then-accept (Ownable2Step, AccessControlDefaultAdminRules "
+                        "or a pending-admin pattern); a contract with an admin must be able to rotate it.")
+    WIKI_EXPLOIT_SCENARIO = "transferOwnership(typo) locks the protocol's admin functions forever."
+    WIKI_RECOMMENDATION = "Use Ownable2Step or AccessControlDefaultAdminRules."
+    SPEC_IDS = ("ACC-02",)
+
+    def _detect(self) -> list:
+        results: list = []
+        for contract in self.src_contracts():
+            names = {b.name for b in contract.inheritance} | {contract.name}
+            if names & {"AccessControlDefaultAdminRules", "AccessControlDefaultAdminRulesUpgradeable",
+                        "Ownable2Step", "Ownable2StepUpgradeable", "Ownable2StepMsgSender",
+                        "ConfirmedOwnerWithProposal"}:
+                self.examined.add(contract.name)
+                continue
+            if names & {"Ownable", "OwnableUpgradeable"}:
+                self.examined.add(contract.name)
+                self.report(results, contract, f"{contract.name} inherits Ownable: transferOwnership hands over "
+                                               "in one step (use Ownable2Step)")
+                continue
+            if names & {"AccessControl", "AccessControlUpgradeable"}:
+                self.examined.add(contract.name)
+                self.report(results, contract, f"{contract.name} inherits plain AccessControl: DEFAULT_ADMIN_ROLE is "
+                                               "granted in one step (use AccessControlDefaultAdminRules)")
+                continue
+            self._custom(contract, results)
+        return results
+
+    def _custom(self, contract: Contract, results: list) -> None:
+        admins = [v for v in contract.state_variables if ADMIN_VAR.match(v.name)
+                  and isinstance(v.type, ElementaryType) and v.type.name == "address" and not v.is_constant]
+        for admin in admins:
+            self.examined.add(contract.name)
+            writers = [f for f in self.entry_points(contract, src_only=False)
+                       if admin in f.all_state_variables_written()]
+            if not writers:
+                self.report(results, contract, f"{contract.name}.{admin.name} can never be rotated")
+                continue
+            for f in writers:
+                direct = [e for e in flow.walk(f).of("write") if e.name == admin.name and "param" in e.tags]
+                if direct:
+                    self.report(results, f, f"{contract.name}.{f.name} sets {admin.name} from an argument in one "
+                                            "step (propose, then accept by the new admin)")
+
+
+DETECTORS = (UnguardedConfigSetter, OneStepAdminRotation)

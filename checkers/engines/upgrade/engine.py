@@ -1,0 +1,63 @@
+"""The "upgrade" engine: compares the target's compiled storage layouts and ABIs with a baseline.
+
+The comparison is exact over the compiler's own storageLayout and ABI output, so a pass is PROVED for the
+stated domain (the contracts in the baseline), and a failure is VIOLATED with the variable or selector as the
+counterexample. No baseline -> SKIPPED with the command that makes one.
+"""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from checkers.base import Availability, Checker, Counterexample, Evidence, Finding, SourceLocation, Spec, Verdict
+from checkers.engines.upgrade import baseline as bl
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checkers.target import Target
+
+
+class UpgradeChecker(Checker):
+    NAME = "upgrade"
+    DESCRIPTION = "storage layout append-only and selectors kept, against contracts/upgrade-baseline.json"
+    SPECS = frozenset({"UPG-01", "UPG-02"})
+
+    def available(self) -> Availability:
+        return Availability(True)
+
+    def supported_specs(self) -> frozenset[str]:
+        return self.SPECS
+
+    def check(self, spec: Spec, target: "Target", timeout_s: float) -> list[Finding]:
+        started = time.monotonic()
+        path = bl.baseline_path(target)
+        try:
+            base = bl.load_baseline(path)
+        except ValueError as exc:
+            return [Finding(spec.id, self.NAME, Verdict.ERROR, str(exc), target=target.label)]
+        if base is None:
+            return [Finding(spec.id, self.NAME, Verdict.SKIPPED,
+                            f"no baseline at {path.name}: run `verify baseline` once the contracts are released",
+                            target=target.label)]
+        current = bl.snapshot(target)
+        if spec.id == "UPG-01":
+            changes, what = bl.layout_changes(base, current), "storage layout"
+        else:
+            changes, what = bl.selector_changes(base, current), "external selectors"
+        domain = (f"{what} of the {len(base['contracts'])} contracts in {path.name} "
+                  f"(compiler storageLayout / ABI output)")
+        elapsed = round(time.monotonic() - started, 3)
+        if not changes:
+            return [Finding(spec.id, self.NAME, Verdict.PROVED,
+                            f"{what} compatible with the baseline ({len(base['contracts'])} contracts)",
+                            Evidence(domain=domain, solver="exact comparison",
+                                     assumptions=("the baseline is the layout of the deployed version",)),
+                            elapsed, target.label)]
+        first = changes[0]
+        source = base["contracts"].get(first.contract, {}).get("source")
+        locations = (SourceLocation(source, 1, first.contract),) if source else ()
+        return [Finding(
+            spec.id, self.NAME, Verdict.VIOLATED, f"{len(changes)} incompatible change(s): {first.detail}",
+            Evidence(counterexample=Counterexample(first.inputs, explanation="; ".join(c.detail for c in changes)),
+                     domain=domain, solver="exact comparison", locations=locations,
+                     replay_command="verify check " + spec.id),
+            elapsed, target.label)]
