@@ -67,7 +67,7 @@ def test_no_report_contains_a_machine_path(project: Path, tmp_path: Path) -> Non
     md = (out / FILES["md"]).read_text()
     assert "of ." in md and "see src/Vault.sol" in md, "the project root itself and paths below it, relative"
     assert "`cp <out>/replay/SEQ01_fuzz.t.sol <project>/" in md, "replays outside the project: under <out>"
-    assert "checkers/z3\\_models/x.py" in md, "toolkit paths relative to the toolkit repo"
+    assert "checkers/engines/z3/x.py" in md, "toolkit paths relative to the toolkit repo"
     console = Console(file=io.StringIO(), width=300)
     print_summary(results, console)
     assert str(tmp_path) not in console.file.getvalue() and REPO not in console.file.getvalue()
