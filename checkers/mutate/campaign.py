@@ -82,6 +82,7 @@ class Campaign:
     precheck: str  # "solc-js type check" or why it was skipped
     notes: tuple[str, ...] = field(default_factory=tuple)
     optimize: bool = False  # the solc optimizer in the reference and mutant builds
+    first_kill: bool = False  # the specs stopped at the first engine tier that killed a mutant
 
     @property
     def evaluated(self) -> list[MutantRun]:
@@ -108,7 +109,8 @@ def select(catalogue: Catalogue, operators: Sequence[str] = (), files: Sequence[
 def run_campaign(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Catalogue, seed: int,
                  sample: int, equivalent: dict[str, str], toolkit: bool = True, forge: bool = True,
                  operators: Sequence[str] = (), files: Sequence[str] = (), log: Log = lambda _: None,
-                 checkpoint: Callable[[Campaign], None] = lambda _: None, optimize: bool = False) -> Campaign:
+                 checkpoint: Callable[[Campaign], None] = lambda _: None, optimize: bool = False,
+                 first_kill: bool = False) -> Campaign:
     """Evaluate the first `sample` mutants of the seeded order that compile; `checkpoint` gets the campaign so
     far after every mutant (a long campaign that is stopped still leaves its matrix). SIGTERM stops it like
     Ctrl-C: the mutant's forge run and copies are removed.
@@ -121,7 +123,7 @@ def run_campaign(platform: Target, specs: Sequence[Spec], config: Config, catalo
             log(f"reference: copying the platform, optimizer {'on' if optimize else 'off'}, building src/ and tests")
             reference = _build_reference(platform, scratch, optimize)
             return _run(reference, specs, config, catalogue, seed, sample, equivalent, toolkit, forge, operators,
-                        files, log, checkpoint, optimize)
+                        files, log, checkpoint, optimize, first_kill)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -153,7 +155,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Catalogue, seed: int, sample: int,
          equivalent: dict[str, str], toolkit: bool, forge: bool, operators: Sequence[str], files: Sequence[str],
-         log: Log, checkpoint: Callable[[Campaign], None], optimize: bool) -> Campaign:
+         log: Log, checkpoint: Callable[[Campaign], None], optimize: bool, first_kill: bool) -> Campaign:
     started = time.monotonic()
     candidates = select(catalogue, operators, files)
     platform_violated: tuple[str, ...] = ()
@@ -184,7 +186,7 @@ def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Cat
         return Campaign(catalogue.generator, SAMPLER, seed, sample, catalogue, len(candidates), toolkit, forge,
                         tuple(config.engines), tuple(s.id for s in specs), platform_violated, baseline_forge,
                         tuple(runs), stale, round(baseline_s, 2), round(time.monotonic() - started, 2), precheck_note,
-                        optimize=optimize)
+                        optimize=optimize, first_kill=first_kill)
 
     while evaluated < sample and position < len(queue):
         batch: list[GeneratedMutant] = []
@@ -211,7 +213,7 @@ def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Cat
                 runs.append(MutantRun(m, "uncompilable", seconds=round(share, 2), note=error))
                 log(f"{m.id}: does not compile ({error[:100]})")
                 continue
-            run = _evaluate(m, platform, specs, config, platform_violated, toolkit, forge, share)
+            run = _evaluate(m, platform, specs, config, platform_violated, toolkit, forge, share, first_kill)
             runs.append(run)
             if run.status == "evaluated":
                 evaluated += 1
@@ -227,7 +229,8 @@ def _mutated_text(root: Path, mutant: GeneratedMutant) -> str:
 
 
 def _evaluate(m: GeneratedMutant, platform: Target, specs: Sequence[Spec], config: Config,
-              platform_violated: tuple[str, ...], toolkit: bool, forge: bool, precheck_s: float) -> MutantRun:
+              platform_violated: tuple[str, ...], toolkit: bool, forge: bool, precheck_s: float,
+              first_kill: bool = False) -> MutantRun:
     """Build src/ in a copy of the reference (a mutant that does not compile stops here), then its tests in the
     same copy, once for both judges; then the forge suite in a second copy of that build (nothing left to
     compile) while the specs run in the first (two forge runs must not share a cache)."""
@@ -250,7 +253,7 @@ def _evaluate(m: GeneratedMutant, platform: Target, specs: Sequence[Spec], confi
         checks = ran = 0
         engine_s: dict[str, float] = {}
         if toolkit:
-            results = _check_mutant(target, specs, config, platform_violated)
+            results = _check_mutant(target, specs, config, platform_violated, first_kill)
             checks, ran = len(results), sum(not r.cached for r in results)
             by = tuple(sorted({f"{r.finding.spec_id}/{r.finding.engine}" for r in results
                                if _kills(r) and r.finding.spec_id not in platform_violated}))
@@ -279,26 +282,40 @@ def _build_tests(root: Path) -> None:
         pass
 
 
-def _check_mutant(target: Target, specs: Sequence[Spec], config: Config, platform_violated: tuple[str, ...]):
-    """Each spec's fastest engine first; its other engines only if the spec did not already kill the mutant.
+# Engines grouped by cost, cheapest first. With `first_kill`, a mutant killed by one group is not shown to the next.
+ENGINE_TIERS: tuple[frozenset[str], ...] = (
+    frozenset({"upgrade", "z3", "slither"}), frozenset({"props", "fuzz"}), frozenset({"halmos"}),
+    frozenset({"manticore"}),
+)
 
-    A spec checked by several engines (SEQ: fuzz, halmos, Manticore) is a kill as soon as one finds a violation;
-    the slower engines could only confirm it. A surviving mutant still meets every engine of every spec.
-    """
+
+def _tier(engine: str) -> int:
+    """An engine's tier; an engine outside ENGINE_TIERS gets a tier of its own after them, in registry order."""
     from checkers.engines import engine_rank
+
+    return next((i for i, tier in enumerate(ENGINE_TIERS) if engine in tier), len(ENGINE_TIERS) + engine_rank(engine))
+
+
+def _check_mutant(target: Target, specs: Sequence[Spec], config: Config, platform_violated: tuple[str, ...],
+                  first_kill: bool = False):
+    """The checks tier by tier (ENGINE_TIERS, cheapest first), each tier's checks in parallel.
+
+    A spec already killed by an earlier tier is not checked again (its slower engines could only confirm the
+    kill); with `first_kill`, nothing further runs once any spec killed the mutant (the kill rate is the same, the
+    "killed by" list shows the cheapest killers only). A surviving mutant always meets every engine of every spec.
+    """
     from checkers.runner import plan, run_checks
 
     os.environ.setdefault("VERIFY_OUT_DIR", str(Path(config.out).resolve()))
     checks = plan(specs, target, config)
-    first: dict[str, int] = {}
-    for i, c in enumerate(checks):
-        if c.spec.id not in first or engine_rank(c.engine) < engine_rank(checks[first[c.spec.id]].engine):
-            first[c.spec.id] = i
-    head = sorted(first.values())
-    results = dict(zip(head, run_checks([checks[i] for i in head], config)))
-    killed = {checks[i].spec.id for i, r in results.items() if _kills(r) and checks[i].spec.id not in platform_violated}
-    rest = [i for i in range(len(checks)) if i not in results and checks[i].spec.id not in killed]
-    results.update(zip(rest, run_checks([checks[i] for i in rest], config)))
+    results: dict[int, Any] = {}
+    killed: set[str] = set()
+    for tier in sorted({_tier(c.engine) for c in checks}):
+        if first_kill and killed:
+            break
+        batch = [i for i, c in enumerate(checks) if _tier(c.engine) == tier and c.spec.id not in killed]
+        results.update(zip(batch, run_checks([checks[i] for i in batch], config)))
+        killed |= {checks[i].spec.id for i in batch if _kills(results[i]) and checks[i].spec.id not in platform_violated}
     return [results[i] for i in sorted(results)]
 
 

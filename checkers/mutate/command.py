@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--optimize", action="store_true",
                         help="build the reference and the mutants with the solc optimizer (as the platform ships; "
                              "2.7x slower with solc-js); default off, the same for both judges")
+    parser.add_argument("--first-kill", action="store_true",
+                        help="stop judging a mutant with the specs once one engine tier killed it (same kill rate, "
+                             "faster; 'killed by' then lists the cheapest killers only)")
     parser.add_argument("--list", dest="list_only", action="store_true",
                         help="only generate and count the mutants (per file and operator)")
 
@@ -62,7 +65,8 @@ def run(config: Config, args: argparse.Namespace, selected: Callable[[], list], 
     directory = Path(config.out)
     campaign = run_campaign(target, specs, config, catalogue, args.seed, args.sample, equivalent, args.toolkit,
                             args.forge, _split(args.operators), _split(args.files), log,
-                            checkpoint=lambda partial: _write(partial, directory), optimize=args.optimize)
+                            checkpoint=lambda partial: _write(partial, directory), optimize=args.optimize,
+                            first_kill=args.first_kill)
     _write(campaign, directory)
     matrix.print_matrix(campaign, out)
     out.print(f"[dim]wrote {directory / 'mutation.json'}, {directory / 'mutation.md'}, "

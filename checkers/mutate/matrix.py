@@ -70,7 +70,7 @@ def to_json(c: Campaign) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "generator": c.generator, "sampler": c.sampler, "seed": c.seed, "requested": c.requested,
-        "precheck": c.precheck, "builds": builds(c),
+        "precheck": c.precheck, "builds": builds(c), "first_kill": c.first_kill,
         "catalogue": {"mutants": len(cat.mutants), "candidates": c.candidates, "files": list(cat.files),
                       "per_operator": dict(sorted(Counter(m.operator for m in cat.mutants).items())),
                       "per_file": dict(sorted(Counter(m.file for m in cat.mutants).items())),

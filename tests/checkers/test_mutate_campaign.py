@@ -162,6 +162,26 @@ def test_slower_engines_only_run_where_the_spec_has_not_killed(tmp_path: Path, m
                                                                         ("FIX-03", "fake2")]
 
 
+def test_first_kill_stops_the_specs_after_the_tier_that_killed(tmp_path: Path, monkeypatch, tiny_built) -> None:
+    """FIX-01 is killed by fake (the first tier): with first_kill, FIX-03 is not shown to fake2 (the next tier)."""
+    import fake_engine
+
+    from checkers.config import Config
+    from checkers.mutate.campaign import _check_mutant
+    from checkers.target import Target
+
+    monkeypatch.setitem(engines.ENGINES, "fake", "fake_engine:FakeChecker")
+    monkeypatch.setitem(engines.ENGINES, "fake2", "fake_engine:OtherChecker")
+    monkeypatch.setattr(fake_engine, "BEHAVIOUR", {"FIX-01": "violated_on_mutant", "FIX-03": "proved"})
+    log = tmp_path / "calls.log"
+    monkeypatch.setenv(fake_engine.LOG_ENV, str(log))
+    specs = [spec("FIX-01", ("Counter",), engines_=("fake", "fake2")),
+             spec("FIX-03", ("Counter",), engines_=("fake", "fake2"))]
+    config = Config(cache=False, jobs=1, timeout=5, out=tmp_path / "out", cache_dir=tmp_path / "cache")
+    _check_mutant(Target(root=tiny_built, label="m1"), specs, config, (), first_kill=True)
+    assert sorted(log.read_text().splitlines()) == ["fake FIX-01 m1", "fake FIX-03 m1"]
+
+
 def test_forge_suite_leaves_out_the_toolkit_harnesses(project: Path) -> None:
     """test/symbolic and test/integrity belong to the engines: a failing test there is not a forge kill."""
     from checkers.mutate.workspace import forge_suite
