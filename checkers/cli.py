@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK (shell completion: docs/verify.md)
 """`verify`: one command for CI, auditors and upgrade reviewers.
 
   verify all                    every spec on the platform (or, with --project, the generic specs on any project)
@@ -25,60 +26,16 @@ import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from checkers import toolchain
 from checkers.base import Spec, Verdict
-from checkers.config import FORMATS, Config, build_config
+from checkers.cli_parser import COMMAND_OPTIONS, build_parser
+from checkers.config import Config, build_config
 from checkers.errors import ConfigError, SpecError, VerifyError
 from checkers.results import SCHEMA_VERSION, CheckResult, ExitCode, RunResults, from_json, summarise_spec
 
-COMMANDS = ("all", "list", "check", "mutants", "mutate", "report", "baseline", "diff")
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line, exit 2 (argparse prints usage + error otherwise)
-        raise ConfigError(f"{message} (see `verify --help`)")
-
-
-def _parser() -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
-    common.add_argument("--engines", help="comma-separated engines to run (default: every engine a spec names)")
-    common.add_argument("--only", help="comma-separated spec ids, id prefixes (LIQ) or categories (oracle)")
-    common.add_argument("--jobs", type=int, help="checks run in parallel (default: the number of cores)")
-    common.add_argument("--timeout", type=float, help="seconds per (spec, engine) check (default 60)")
-    common.add_argument("--out", help="report directory (default out/)")
-    common.add_argument("--format", dest="formats",
-                        help=f"comma-separated report formats: {','.join(FORMATS)} (default: all)")
-    common.add_argument("--no-cache", dest="cache", action="store_const", const=False,
-                        help="ignore and do not update the result cache")
-    common.add_argument("--project", help="any Foundry project: run the generic specs on it")
-    common.add_argument("--platform", help=argparse.SUPPRESS)  # the platform project (default contracts/)
-    common.add_argument("--cache-dir", dest="cache_dir", help=argparse.SUPPRESS)  # default .verify-cache/results
-    common.add_argument("--strict", dest="strict", action="store_true", default=None,
-                        help="UNKNOWN/VACUOUS/ERROR and all-SKIPPED specs fail with exit 3 (default from pyproject)")
-    common.add_argument("--no-strict", dest="strict", action="store_false")
-    common.add_argument("--no-progress", dest="progress", action="store_const", const=False)
-
-    parser = _Parser(prog="verify", description=__doc__.split("\n\n")[0],
-                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                     epilog="exit codes: 0 pass, 1 some spec VIOLATED, 2 usage or input error, "
-                            "3 UNKNOWN/VACUOUS/ERROR (or nothing checked) under --strict")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.add_parser("all", parents=[common], help="check every spec")
-    sub.add_parser("list", parents=[common], help="list the catalogue")
-    check = sub.add_parser("check", parents=[common], help="check the named specs")
-    check.add_argument("spec_ids", nargs="+", metavar="SPEC_ID")
-    sub.add_parser("mutants", parents=[common], help="run the specs against every mutant (kill matrix)")
-    mutate = sub.add_parser("mutate", parents=[common], help="generated mutants: specs vs forge kill matrix")
-    from checkers.mutate.command import add_arguments
-
-    add_arguments(mutate)
-    sub.add_parser("report", parents=[common], help="re-render reports from the last results.json")
-    sub.add_parser("baseline", parents=[common], help="write contracts/upgrade-baseline.json")
-    diff = sub.add_parser("diff", parents=[common], help="compare with the platform at a git ref")
-    diff.add_argument("--base", required=True, help="git ref of the released version")
-    return parser
+COMMANDS = tuple(COMMAND_OPTIONS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,20 +56,47 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (docs/verify.md); exits when it does
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
+    try:
+        args, extra = parser.parse_known_args(argv)
+    except SystemExit as exc:  # --help, --version
+        return int(exc.code or 0)
     if args.command is None:
         parser.print_help()
         return int(ExitCode.USAGE)
+    if extra:
+        raise ConfigError(_unrecognised(args.command, extra))
     cli = {k: getattr(args, k, None) for k in ("engines", "only", "jobs", "timeout", "out", "formats", "cache",
                                                "project", "platform", "cache_dir", "strict", "progress")}
     local = Path.cwd() / "pyproject.toml"  # the project you stand in, else the toolkit's own
     config = build_config(cli, pyproject=local if local.exists() else toolchain.REPO_ROOT / "pyproject.toml")
+    if "out" in COMMAND_OPTIONS[args.command]:
+        _check_out(config.out)  # before anything runs: a file there would fail only after every check
     if args.command == "check":
         config = _with(config, only=tuple(args.spec_ids))
     handler = {"all": cmd_all, "list": cmd_list, "check": cmd_all, "mutants": cmd_mutants, "report": cmd_report,
                "baseline": cmd_baseline, "diff": cmd_diff, "mutate": cmd_mutate}[args.command]
     return int(handler(config, args))
+
+
+def _unrecognised(command: str, extra: list[str]) -> str:
+    if command == "check" and any(a == "--only" or a.startswith("--only=") for a in extra):
+        return "check takes spec ids; --only is for all, mutants, mutate and diff (see `verify check --help`)"
+    return f"{command}: unrecognized arguments: {' '.join(extra)} (see `verify {command} --help`)"
+
+
+def _check_out(out: Path) -> None:
+    """--out must be a directory or not exist yet (nor may any of its parents be a file)."""
+    for path in (out, *out.parents):
+        if path.exists():
+            if not path.is_dir():
+                where = "" if path == out else f" {path}"
+                raise ConfigError(f"--out {out}:{where} is a file, not a directory")
+            return
 
 
 def _with(config: Config, **changes: Any) -> Config:
@@ -124,8 +108,15 @@ def _with(config: Config, **changes: Any) -> Config:
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False,
-                   width=None if sys.stdout.isatty() else 160)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=console_width(sys.stdout.isatty()))
+
+
+def console_width(is_terminal: bool) -> int | None:
+    """COLUMNS when set (also when piped: CI logs choose their width); else the terminal's, else 160."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return None if is_terminal else 160
 
 
 # ---- catalogue ----------------------------------------------------------------------------------------
@@ -340,6 +331,8 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
     if data.get("schema_version") != SCHEMA_VERSION:
         raise ConfigError(f"{path}: schema_version {data.get('schema_version')!r} is not supported "
                           f"({SCHEMA_VERSION}; re-run `verify all` to write it)")
+    if args.strict is not None:  # the policy asked for now, not the stored run's: re-gate (results.gate)
+        results.strict = args.strict
     return _finish(results, config)
 
 

@@ -17,6 +17,21 @@ from reports.paths import PathScrubber
 from reports.view import RICH_STYLES, build_view
 
 
+NOTE_LIMIT = 160  # characters of a note in the summary table; the reports carry it whole
+
+
+def clip(text: str, limit: int = NOTE_LIMIT) -> str:
+    """`text` on one line, at most `limit` characters, cut at a word boundary with an ellipsis (a word cut in
+    half reads as a different word: "ORCL-0" for "ORCL-04")."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]  # one character left for the ellipsis
+    if text[limit - 1] != " " and " " in cut:  # cut inside a word: drop the word (one huge word is cut)
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def _v(name: str) -> str:
     return f"[{RICH_STYLES[name]}]{name}[/]"
 
@@ -38,7 +53,7 @@ def print_summary(results: RunResults, console: Console) -> None:
         if not note:
             worst = [f for f in row.cells.values() if f and f.verdict == row.result.verdict]
             note = worst[0].summary if worst else ""
-        table.add_row(escape(row.spec.id), _v(row.result.verdict.name), *cells, escape(note[:160]))
+        table.add_row(escape(row.spec.id), _v(row.result.verdict.name), *cells, escape(clip(note)))
     console.print(table)
     if results.mutants:
         print_kill_matrix(results, console)

@@ -56,6 +56,7 @@ def env(monkeypatch, tmp_path, tiny_built):
     monkeypatch.setattr(fake_engine.OtherChecker, "OTHER", {})
     log = tmp_path / "calls.log"
     monkeypatch.setenv(fake_engine.LOG_ENV, str(log))
+    monkeypatch.delenv("COLUMNS", raising=False)  # console width 160 whatever the calling shell exports
     specs = {"value": fixture_specs()}
     monkeypatch.setattr(cli, "load_specs", lambda: validate_declarations(specs["value"], {}))
     project = tmp_path / "proj"
@@ -73,8 +74,11 @@ def env(monkeypatch, tmp_path, tiny_built):
 
         @staticmethod
         def argv(*args: str) -> list[str]:
-            return [*args, "--platform", str(project), "--cache-dir", str(Env.cache), "--out", str(Env.out),
-                    "--no-progress", "--timeout", "5"]
+            """The command with the fixture's settings, as far as the command takes them (list takes none)."""
+            fixed = {"--platform": str(project), "--cache-dir": str(Env.cache), "--out": str(Env.out),
+                     "--no-progress": None, "--timeout": "5"}
+            takes = {"list": (), "report": ("--out",), "baseline": ("--platform",)}.get(args[0], tuple(fixed))
+            return [*args, *(w for o in takes for w in (o, fixed[o]) if w is not None)]
 
         @staticmethod
         def ran() -> list[str]:
