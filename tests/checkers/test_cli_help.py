@@ -25,7 +25,8 @@ EXPECTED = {
     "check": RUN - {"--only"} | {"--project"},
     "mutants": RUN,
     "mutate": RUN - {"--format", "--strict", "--no-strict"} | {"--project", "--sample", "--seed", "--operators",
-                                                              "--files", "--no-forge", "--no-specs", "--list"},
+                                                              "--files", "--no-forge", "--no-specs", "--optimize",
+                                                              "--first-kill", "--list"},
     "report": {"--out", "--format", "--strict", "--no-strict"},
     "baseline": {"--project"},
     "diff": RUN | {"--base"},
@@ -83,7 +84,8 @@ def test_docs_table_matches_the_parser() -> None:
         for command, mark in zip(commands, cells[2:]):
             if mark == "x":
                 documented[command] |= set(re.findall(r"--[a-z-]+", cells[0]))
-    own = {"mutate": {"--sample", "--seed", "--operators", "--files", "--no-forge", "--no-specs", "--list"},
+    own = {"mutate": {"--sample", "--seed", "--operators", "--files", "--no-forge", "--no-specs", "--optimize",
+                      "--first-kill", "--list"},
            "diff": {"--base"}}
     assert {c: documented[c] | own.get(c, set()) for c in commands} == EXPECTED
 
