@@ -104,6 +104,10 @@ class Spec:
     accepted_risk: str | None = None  # justification when a violation is accepted and mitigated
     exemptions: Mapping[str, str] = field(default_factory=dict)  # "Contract.function" -> reason
     generic: bool = False  # applies to any Foundry project (--project), not only the platform
+    # Why a spec of a generic kind (a CCIP or structure rule) still applies to the platform only: a platform policy
+    # or a committed platform baseline. Said in --project reports; None for generic specs and for specs whose
+    # platform contracts say it.
+    platform_only: str | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ def validate_declarations(specs: Iterable[Spec], mutants: dict[str, Mutant]) -> 
                 raise SpecError(f"{where}: unknown mutant {mutant!r} (no contracts/mutants/{mutant}.patch)")
         if spec.accepted_risk is not None and not spec.accepted_risk.strip():
             raise SpecError(f"{where}: accepted_risk needs a justification")
+        if spec.platform_only is not None and (spec.generic or not spec.platform_only.strip()):
+            raise SpecError(f"{where}: platform_only needs a reason and contradicts generic=True")
         for function in list(spec.functions) + list(spec.exemptions):
             if "." not in function:
                 raise SpecError(f"{where}: function {function!r} must be written Contract.function")

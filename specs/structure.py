@@ -34,6 +34,7 @@ SPECS = (
         contracts=(),
         engines=("slither",),
         mutants=(),
-        generic=True,
+        platform_only=("triages Slither's built-in findings against the platform's reviewed "
+                       "slither-baseline.json; on other code every finding would be 'unreviewed'"),
     ),
 )
