@@ -82,6 +82,11 @@ class RunResults:
     stats: dict[str, Any] = field(default_factory=dict)
     generated_at: str = ""
     strict: bool = True
+    # --shard K/N (checkers/shard.py): this run holds one shard's checks; verdicts and gate cover those only.
+    shard: dict[str, Any] | None = None
+    # --project: the generic profile, which selected specs it applied and which platform specs it left out, why
+    # (checkers/profile.py); None on the platform.
+    profile: dict[str, Any] | None = None
 
     # ---- derived views ---------------------------------------------------------------------------
     def platform_checks(self) -> list[CheckResult]:
@@ -246,7 +251,8 @@ def spec_from_dict(d: dict[str, Any]) -> Spec:
     return Spec(id=d["id"], title=d["title"], rationale=d["rationale"], severity=Severity(d["severity"]),
                 category=d["category"], contracts=tuple(d["contracts"]), functions=tuple(d["functions"]),
                 engines=tuple(d["engines"]), mutants=tuple(d["mutants"]), accepted_risk=d.get("accepted_risk"),
-                exemptions=d.get("exemptions") or {}, generic=bool(d.get("generic")))
+                exemptions=d.get("exemptions") or {}, generic=bool(d.get("generic")),
+                platform_only=d.get("platform_only"))
 
 
 def to_json(r: RunResults) -> dict[str, Any]:
@@ -278,6 +284,8 @@ def to_json(r: RunResults) -> dict[str, Any]:
             for m in r.mutants
         ],
         "diff": r.diff,
+        "shard": r.shard,
+        "profile": r.profile,
     }
 
 
@@ -291,5 +299,5 @@ def from_json(data: dict[str, Any]) -> RunResults:
         settings=data.get("settings", {}), tools=data.get("tools", {}), source=data.get("source", {}),
         targets=data.get("targets", {}), locations=data.get("locations", {}), mutants=mutants,
         diff=data.get("diff"), stats=data.get("stats", {}), generated_at=data.get("generated_at", ""),
-        strict=bool(data.get("strict", True)),
+        strict=bool(data.get("strict", True)), shard=data.get("shard"), profile=data.get("profile"),
     )

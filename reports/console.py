@@ -14,7 +14,7 @@ from rich.table import Table
 from checkers.base import Spec
 from checkers.results import RunResults
 from reports.paths import PathScrubber
-from reports.view import RICH_STYLES, build_view
+from reports.view import RICH_STYLES, build_view, scope_lines
 
 
 NOTE_LIMIT = 160  # characters of a note in the summary table; the reports carry it whole
@@ -54,6 +54,8 @@ def print_summary(results: RunResults, console: Console) -> None:
             worst = [f for f in row.cells.values() if f and f.verdict == row.result.verdict]
             note = worst[0].summary if worst else ""
         table.add_row(escape(row.spec.id), _v(row.result.verdict.name), *cells, escape(clip(note)))
+    for line in scope_lines(results):  # before the table: what it does not cover
+        console.print(f"[yellow]{escape(line)}[/]")
     console.print(table)
     if results.mutants:
         print_kill_matrix(results, console)

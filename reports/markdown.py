@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from checkers.results import RunResults
-from reports.view import build_view, cx_lines, legend, replay_command
+from reports.view import build_view, cx_lines, legend, replay_command, scope_lines
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -43,6 +43,7 @@ def render(results: RunResults) -> str:
     out.append("")
     for label, root in r.targets.items():
         out.append(f"- target **{md(label)}**: {code(root)}")
+    out.extend(f"- {md(line)}" for line in scope_lines(r))
     out.append("")
     out.append("## Summary")
     out.append("")
@@ -130,6 +131,16 @@ def render(results: RunResults) -> str:
         out.append("")
         for line in r.diff.get("lines", []):
             out.append(f"- {md(line)}")
+    if r.profile and r.profile["not_applied"]:
+        out.append("")
+        out.append("## Platform specs not applied")
+        out.append("")
+        out.append("The generic profile (`--project`) runs only the rules meaningful on any code; these specs of the "
+                   "selection check the platform's own contracts, policies or baselines.")
+        out.append("")
+        out.append("| spec | why not applied |")
+        out.append("|---|---|")
+        out.extend(f"| {md(e['spec_id'])} | {md(e['reason'])} |" for e in r.profile["not_applied"])
     out.append("")
     out.append("## Tools and versions")
     out.append("")

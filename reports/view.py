@@ -133,6 +133,35 @@ def build_view(results: RunResults) -> View:
                 [s for s in summaries.values() if s.disagreement], int(results.exit_code()), results.counts())
 
 
+def scope_lines(results: RunResults) -> list[str]:
+    """What the run covers when it is not every selected spec on one machine, for every report's header: a shard
+    (--shard), shards joined (verify merge), the generic profile (--project) and the platform specs it left out."""
+    lines = []
+    shard = results.shard
+    if shard:
+        lines.append(f"shard {shard['index']}/{shard['count']}: {len(results.checks)} of {shard['planned_checks']} "
+                     f"planned checks; verdicts and exit code cover this shard's checks only (verify merge joins "
+                     f"the shards)")
+    if results.stats.get("shards"):
+        lines.append(f"merged from {results.stats['shards']} shards (verify merge): verdicts and exit code over "
+                     f"every shard's checks")
+    profile = results.profile
+    if profile:
+        left = profile["not_applied"]
+        declared = [e for e in left if e.get("declared")]
+        text = (f"generic profile (--project): {len(profile['applied'])} generic specs applied, {len(left)} "
+                f"platform specs not applied, and the exit code covers the generic specs only")
+        if left:
+            named = "; ".join(f"{e['spec_id']}: {e['reason']}" for e in declared)
+            rest = len(left) - len(declared)
+            parts = [named] if named else []
+            if rest:
+                parts.append(f"{rest} that check the platform's own contracts")
+            text += f". Not applied: {'; and '.join(parts)} (all listed under \"Platform specs not applied\")"
+        lines.append(text)
+    return lines
+
+
 def cx_lines(f: Finding) -> list[str]:
     cx = f.evidence.counterexample
     if cx is None:
