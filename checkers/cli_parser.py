@@ -24,15 +24,16 @@ _RUN = ("engines", "only", "jobs", "timeout", "out", "format", "cache", "strict"
 
 # name -> the options its handler reads (checkers/cli.py cmd_*; `mutate` also checkers/mutate/command.py).
 COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
-    "all": (*_RUN, "project"),
+    "all": (*_RUN, "project", "shard"),
     "list": ("only", "engines", "project"),  # selection only: runs nothing, writes nothing
-    "check": tuple(o for o in (*_RUN, "project") if o != "only"),  # spec ids replace --only
+    "check": tuple(o for o in (*_RUN, "project", "shard") if o != "only"),  # spec ids replace --only
     "mutants": _RUN,  # platform only: mutants replace platform sources (no --project)
     # mutation.json/.md always, exit 0 unless input is bad: no --format, no --strict
     "mutate": tuple(o for o in (*_RUN, "project") if o not in ("format", "strict")),
     "report": ("out", "format", "strict"),  # re-renders results.json: nothing runs
     "baseline": ("project", "platform"),
     "diff": _RUN,  # the platform against itself at a git ref (no --project)
+    "merge": ("out", "format", "strict"),  # joins shards' results.json: nothing runs
 }
 
 DESCRIPTIONS: dict[str, tuple[str, str]] = {  # name -> (one-line help in `verify -h`, description in `verify X -h`)
@@ -61,12 +62,16 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {  # name -> (one-line help in `verif
     "diff": ("compare with the platform at a git ref",
              "Compare the platform at a git ref with the working tree: storage layouts, selectors and every "
              "spec's verdict. A verdict that got worse fails with exit 1."),
+    "merge": ("join the results.json of --shard runs into one set of reports",
+              "Join the results.json of `verify all --shard K/N` runs (shards 1..N of one plan: same catalogue, "
+              "selection, source commit and settings) into the reports of one run: per-spec verdicts and the "
+              "exit code are recomputed over every shard's findings."),
 }
 
 EPILOG = ("exit codes: 0 pass, 1 some spec VIOLATED, 2 usage or input error, "
           "3 UNKNOWN/VACUOUS/ERROR (or nothing checked) under --strict")
 _NO_GATE = "exit codes: 0 done, 2 usage or input error"
-GATED = ("all", "check", "mutants", "report", "diff")  # exit with the gate's code (checkers.results.gate)
+GATED = ("all", "check", "mutants", "report", "diff", "merge")  # exit with the gate's code (checkers.results.gate)
 
 
 class Parser(argparse.ArgumentParser):
@@ -155,12 +160,25 @@ def _add_option(parser: argparse.ArgumentParser, name: str) -> None:
             help="no progress bar or per-check lines on stderr (the summary still prints)")
     elif name == "project":
         add("--project", metavar="PATH", help="any Foundry project: run the generic specs on it")
+    elif name == "shard":
+        add("--shard", type=_shard, metavar="K/N",
+            help="run only the K-th of N deterministic parts of the (spec, engine, target) checks, e.g. on a CI "
+                 "matrix; `verify merge` joins the parts' results.json")
     elif name == "platform":
         add("--platform", help=argparse.SUPPRESS)  # the platform project (default contracts/)
     elif name == "cache_dir":
         add("--cache-dir", dest="cache_dir", help=argparse.SUPPRESS)  # default .verify-cache/results
     else:  # pragma: no cover - a typo in COMMAND_OPTIONS
         raise AssertionError(name)
+
+
+def _shard(text: str):
+    from checkers.shard import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  ).completer = complete_words(_spec_ids)  # type: ignore[attr-defined]
         if name == "diff":
             command.add_argument("--base", required=True, metavar="REF", help="git ref of the released version")
+        if name == "merge":
+            command.add_argument("inputs", nargs="+", metavar="PATH",
+                                 help="results.json files of the shards, or directories holding one")
         for option in options:
             _add_option(command, option)
         if name == "mutate":

@@ -20,9 +20,9 @@ RUN = {"--engines", "--only", "--jobs", "--timeout", "--out", "--format", "--no-
        "--no-progress"}
 # What each subcommand's handler reads (written out here, not read from cli_parser, so the test checks the choice).
 EXPECTED = {
-    "all": RUN | {"--project"},
+    "all": RUN | {"--project", "--shard"},
     "list": {"--only", "--engines", "--project"},
-    "check": RUN - {"--only"} | {"--project"},
+    "check": RUN - {"--only"} | {"--project", "--shard"},
     "mutants": RUN,
     "mutate": RUN - {"--format", "--strict", "--no-strict"} | {"--project", "--sample", "--seed", "--operators",
                                                               "--files", "--no-forge", "--no-specs", "--optimize",
@@ -30,6 +30,7 @@ EXPECTED = {
     "report": {"--out", "--format", "--strict", "--no-strict"},
     "baseline": {"--project"},
     "diff": RUN | {"--base"},
+    "merge": {"--out", "--format", "--strict", "--no-strict"},
 }
 
 
