@@ -152,7 +152,10 @@ def scope_lines(results: RunResults) -> list[str]:
         text = (f"generic profile (--project): {len(profile['applied'])} generic specs applied, {len(left)} "
                 f"platform specs not applied, and the exit code covers the generic specs only")
         if left:
-            named = "; ".join(f"{e['spec_id']}: {e['reason']}" for e in declared)
+            by_reason: dict[str, list[str]] = {}
+            for e in declared:
+                by_reason.setdefault(e["reason"], []).append(e["spec_id"])
+            named = "; ".join(f"{', '.join(ids)}: {reason}" for reason, ids in by_reason.items())
             rest = len(left) - len(declared)
             parts = [named] if named else []
             if rest:
