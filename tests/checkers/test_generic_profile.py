@@ -8,14 +8,16 @@ from pathlib import Path
 
 import fake_engine
 import pytest
+from jsonschema import Draft202012Validator
 from verify_fixtures import env, spec, tiny_built  # noqa: F401 - fixtures
 
-from checkers import cli
+from checkers import cli, toolchain
 from checkers.base import Severity, Spec
 from checkers.catalogue import load_catalogue, validate_declarations
 from checkers.errors import SpecError
 from checkers.profile import generic_profile
 
+SCHEMA = toolchain.REPO_ROOT / "reports" / "schemas" / "results.schema.json"
 RECEIVER = Path(__file__).resolve().parent.parent / "fixtures" / "generic_receiver"
 # The rules meaningful on any code (changing this set is a decision: docs/verify.md, generic profile).
 GENERIC = {"ACC-01", "ACC-02", "AUTO-01", "CCIP-01", "CCIP-02", "CCIP-03", "CCIP-04", "PAUSE-01", "ORCL-10",
@@ -74,6 +76,7 @@ def test_a_ccip_receiver_without_pause_logic_passes(tmp_path, capsys) -> None:
     assert {i for i, v in verdicts.items() if v == "NO_FINDING"} == GENERIC - {"AUTO-01", "PAUSE-01", "ORCL-10",
                                                                               "CEI-01"}
     assert DECLARED <= {e["spec_id"] for e in data["profile"]["not_applied"]}
+    Draft202012Validator(json.loads(SCHEMA.read_text())).validate(data)
     header = "generic profile (--project): 10 generic specs applied, 99 platform specs not applied"
     assert header in " ".join(console.split())
     report = (out / "report.md").read_text()
