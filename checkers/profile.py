@@ -27,7 +27,8 @@ def not_applied_reason(spec: Spec) -> str:
 
 def generic_profile(candidates: Sequence[Spec]) -> dict[str, Any]:
     """`candidates`: the specs the selection (--only, --engines) picked before genericity is applied. A not-applied
-    entry is `declared` when the spec states its own reason (a generic kind kept to the platform): headers name those."""
+    entry is `declared` when the spec states its own reason (a generic kind kept to the platform): headers name
+    those."""
     return {"name": "generic", "applied": [s.id for s in candidates if s.generic],
             "not_applied": [{"spec_id": s.id, "reason": not_applied_reason(s), "declared": s.platform_only is not None}
                             for s in candidates if not s.generic]}
