@@ -9,20 +9,11 @@ from pathlib import Path
 
 import fake_engine
 import pytest
-from verify_fixtures import env, spec, tiny_built  # noqa: F401 - fixtures
+from verify_fixtures import env, one_line_error, spec, tiny_built  # noqa: F401 - fixtures
 
 from checkers import cli, toolchain
 from checkers.mutants import Mutant
 from checkers.target import Target
-
-
-def _one_line_error(capsys) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("verify: error: ")
-    return lines[0]
 
 
 def test_all_passes_with_exit_0_and_writes_every_report(env, capsys) -> None:
@@ -111,42 +102,42 @@ def test_mutants_kill_matrix(env, monkeypatch, capsys, tmp_path) -> None:
 # ---- bad input: one line, documented exit code ---------------------------------------------------------
 def test_unknown_spec_id(env, capsys) -> None:
     assert cli.main(env.argv("check", "NOPE-99")) == 2
-    assert "unknown spec id NOPE-99" in _one_line_error(capsys)
+    assert "unknown spec id NOPE-99" in one_line_error(capsys)
 
 
 def test_missing_project(env, capsys, tmp_path) -> None:
     assert cli.main([*env.argv("all"), "--project", str(tmp_path / "nowhere")]) == 2
-    assert "not a Foundry project" in _one_line_error(capsys)
+    assert "not a Foundry project" in one_line_error(capsys)
 
 
 def test_solidity_compile_error(env, capsys) -> None:
     (env.root / "src" / "Counter.sol").write_text("pragma solidity 0.8.24;\ncontract Counter { uint x = ; }\n")
     assert cli.main(env.argv("all")) == 2
-    assert "Solidity build failed" in _one_line_error(capsys)
+    assert "Solidity build failed" in one_line_error(capsys)
 
 
 def test_broken_config(env, capsys, tmp_path, monkeypatch) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.verify]\ntimeout = 'soon'\n")
     monkeypatch.chdir(tmp_path)
     assert cli.main(["all", "--platform", str(env.root), "--no-progress"]) == 2
-    assert "timeout must be a positive number" in _one_line_error(capsys)
+    assert "timeout must be a positive number" in one_line_error(capsys)
 
 
 def test_unknown_engine(env, capsys) -> None:
     assert cli.main([*env.argv("all"), "--engines", "mythril"]) == 2
-    assert "unknown engine 'mythril'" in _one_line_error(capsys)
+    assert "unknown engine 'mythril'" in one_line_error(capsys)
 
 
 def test_bad_usage(capsys) -> None:
     assert cli.main(["frobnicate"]) == 2
-    _one_line_error(capsys)
+    one_line_error(capsys)
     assert cli.main(["all", "--jobs", "many"]) == 2
-    _one_line_error(capsys)
+    one_line_error(capsys)
 
 
 def test_report_without_results(env, capsys) -> None:
     assert cli.main(env.argv("report")) == 2
-    assert "no results to re-render" in _one_line_error(capsys)
+    assert "no results to re-render" in one_line_error(capsys)
 
 
 def test_console_script_bad_input_subprocess(tmp_path) -> None:
@@ -189,7 +180,7 @@ def test_baseline_then_diff_against_a_git_ref(env, capsys, tmp_path, monkeypatch
     data = json.loads((env.out / "results.json").read_text())
     assert data["diff"]["worse"] == ["UPG-01", "UPG-02"]
     assert cli.main([*env.argv("diff", "--base", "no-such-ref"), "--platform", str(project)]) == 2
-    assert "not a git commit" in _one_line_error(capsys)
+    assert "not a git commit" in one_line_error(capsys)
 
 
 GOLDEN = Path(__file__).parent / "golden" / "tiny_all.json"

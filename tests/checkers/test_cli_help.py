@@ -12,7 +12,7 @@ import sys
 
 import fake_engine
 import pytest
-from verify_fixtures import env, spec, tiny_built  # noqa: F401 - fixtures
+from verify_fixtures import env, one_line_error, spec, tiny_built  # noqa: F401 - fixtures
 
 from checkers import cli, cli_parser, toolchain
 
@@ -32,15 +32,6 @@ EXPECTED = {
     "diff": RUN | {"--base"},
     "merge": {"--out", "--format", "--strict", "--no-strict"},
 }
-
-
-def _one_line_error(capsys) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("verify: error: ")
-    return lines[0]
 
 
 def _help(command: str, capsys) -> str:
@@ -134,14 +125,14 @@ def test_an_option_the_command_does_not_use_is_an_error(command, option, env, ca
     # On the fixture project, and nothing may build: with the old parser `baseline --out x` rewrote the baseline.
     monkeypatch.setattr(cli, "_build_target", lambda config: pytest.fail("built a target"))
     assert cli.main([*env.argv(command), *option.split()]) == 2
-    line = _one_line_error(capsys)
+    line = one_line_error(capsys)
     assert f"unrecognized arguments: {option}" in line and f"verify {command} --help" in line
 
 
 def test_check_rejects_only(env, capsys) -> None:
     """`check` used to replace --only with its spec ids without a word; now --only is not a check option."""
     assert cli.main([*env.argv("check", "FIX-01"), "--only", "FIX-02"]) == 2
-    assert "check takes spec ids; --only is for all, mutants, mutate and diff" in _one_line_error(capsys)
+    assert "check takes spec ids; --only is for all, mutants, mutate and diff" in one_line_error(capsys)
     assert env.ran() == []
 
 
@@ -155,7 +146,7 @@ def test_out_pointing_at_a_file_fails_before_anything_runs(command, env, capsys,
     a_file.write_text("not a directory")
     extra = {"check": ["FIX-01"], "diff": ["--base", "HEAD"]}.get(command, [])
     assert cli.main([*env.argv(command, *extra), "--out", str(a_file)]) == 2
-    assert _one_line_error(capsys) == f"verify: error: --out {a_file}: is a file, not a directory"
+    assert one_line_error(capsys) == f"verify: error: --out {a_file}: is a file, not a directory"
     assert env.ran() == [] and built == []
 
 
@@ -163,7 +154,7 @@ def test_out_under_a_file_fails_before_anything_runs(env, capsys, tmp_path) -> N
     a_file = tmp_path / "report.txt"
     a_file.write_text("not a directory")
     assert cli.main([*env.argv("all"), "--out", str(a_file / "sub")]) == 2
-    assert _one_line_error(capsys) == f"verify: error: --out {a_file / 'sub'}: {a_file} is a file, not a directory"
+    assert one_line_error(capsys) == f"verify: error: --out {a_file / 'sub'}: {a_file} is a file, not a directory"
     assert env.ran() == []
 
 

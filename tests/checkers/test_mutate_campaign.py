@@ -140,8 +140,9 @@ def test_bad_options_are_one_line_errors(project: Path, tmp_path: Path, capsys) 
     assert len(err) == 3 and all(line.startswith("verify: error: ") for line in err)
 
 
-def test_slower_engines_only_run_where_the_spec_has_not_killed(tmp_path: Path, monkeypatch, tiny_built) -> None:
-    """FIX-01: fake finds the violation, so fake2 is not asked; FIX-03: fake proves, so fake2 runs too."""
+def _two_tier_check(tmp_path: Path, monkeypatch, tiny_built, first_kill: bool):
+    """FIX-01 and FIX-03 on engines fake (first) and fake2 (next tier): fake kills FIX-01 and proves FIX-03.
+    Returns the results and the (engine, spec, target) calls made."""
     import fake_engine
 
     from checkers.config import Config
@@ -156,30 +157,22 @@ def test_slower_engines_only_run_where_the_spec_has_not_killed(tmp_path: Path, m
     specs = [spec("FIX-01", ("Counter",), engines_=("fake", "fake2")),
              spec("FIX-03", ("Counter",), engines_=("fake", "fake2"))]
     config = Config(cache=False, jobs=1, timeout=5, out=tmp_path / "out", cache_dir=tmp_path / "cache")
-    results = _check_mutant(Target(root=tiny_built, label="m1"), specs, config, ())
-    assert sorted(log.read_text().splitlines()) == ["fake FIX-01 m1", "fake FIX-03 m1", "fake2 FIX-03 m1"]
+    results = _check_mutant(Target(root=tiny_built, label="m1"), specs, config, (), first_kill=first_kill)
+    return results, sorted(log.read_text().splitlines())
+
+
+def test_slower_engines_only_run_where_the_spec_has_not_killed(tmp_path: Path, monkeypatch, tiny_built) -> None:
+    """FIX-01: fake finds the violation, so fake2 is not asked; FIX-03: fake proves, so fake2 runs too."""
+    results, calls = _two_tier_check(tmp_path, monkeypatch, tiny_built, first_kill=False)
+    assert calls == ["fake FIX-01 m1", "fake FIX-03 m1", "fake2 FIX-03 m1"]
     assert [(r.finding.spec_id, r.finding.engine) for r in results] == [("FIX-01", "fake"), ("FIX-03", "fake"),
                                                                         ("FIX-03", "fake2")]
 
 
 def test_first_kill_stops_the_specs_after_the_tier_that_killed(tmp_path: Path, monkeypatch, tiny_built) -> None:
     """FIX-01 is killed by fake (the first tier): with first_kill, FIX-03 is not shown to fake2 (the next tier)."""
-    import fake_engine
-
-    from checkers.config import Config
-    from checkers.mutate.campaign import _check_mutant
-    from checkers.target import Target
-
-    monkeypatch.setitem(engines.ENGINES, "fake", "fake_engine:FakeChecker")
-    monkeypatch.setitem(engines.ENGINES, "fake2", "fake_engine:OtherChecker")
-    monkeypatch.setattr(fake_engine, "BEHAVIOUR", {"FIX-01": "violated_on_mutant", "FIX-03": "proved"})
-    log = tmp_path / "calls.log"
-    monkeypatch.setenv(fake_engine.LOG_ENV, str(log))
-    specs = [spec("FIX-01", ("Counter",), engines_=("fake", "fake2")),
-             spec("FIX-03", ("Counter",), engines_=("fake", "fake2"))]
-    config = Config(cache=False, jobs=1, timeout=5, out=tmp_path / "out", cache_dir=tmp_path / "cache")
-    _check_mutant(Target(root=tiny_built, label="m1"), specs, config, (), first_kill=True)
-    assert sorted(log.read_text().splitlines()) == ["fake FIX-01 m1", "fake FIX-03 m1"]
+    _, calls = _two_tier_check(tmp_path, monkeypatch, tiny_built, first_kill=True)
+    assert calls == ["fake FIX-01 m1", "fake FIX-03 m1"]
 
 
 def test_forge_suite_leaves_out_the_toolkit_harnesses(project: Path) -> None:

@@ -7,19 +7,10 @@ from pathlib import Path
 import fake_engine
 import pytest
 from test_cli import _stable
-from verify_fixtures import env, spec, tiny_built  # noqa: F401 - fixtures
+from verify_fixtures import env, one_line_error, spec, tiny_built  # noqa: F401 - fixtures
 
 from checkers import cli
 from checkers.shard import Shard, in_shard, parse_shard
-
-
-def _one_line_error(capsys) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("verify: error: ")
-    return lines[0]
 
 
 def _specs() -> list:
@@ -139,12 +130,12 @@ def test_shard_on_check(env, tmp_path) -> None:
 @pytest.mark.parametrize("value", ["3/2", "0/1", "x", "1/0"])
 def test_bad_shard_value(env, capsys, value) -> None:
     assert cli.main([*env.argv("all"), "--shard", value]) == 2
-    assert "--shard" in _one_line_error(capsys)
+    assert "--shard" in one_line_error(capsys)
 
 
 def test_shard_is_not_an_option_of_mutants(env, capsys) -> None:
     assert cli.main([*env.argv("mutants"), "--shard", "1/2"]) == 2
-    assert "unrecognized arguments: --shard 1/2" in _one_line_error(capsys)
+    assert "unrecognized arguments: --shard 1/2" in one_line_error(capsys)
 
 
 def test_merge_rejects_what_is_not_one_plan(env, tmp_path, capsys) -> None:
@@ -155,7 +146,7 @@ def test_merge_rejects_what_is_not_one_plan(env, tmp_path, capsys) -> None:
 
     def error(*inputs: Path) -> str:
         assert cli.main(["merge", *map(str, inputs), *out]) == 2
-        return _one_line_error(capsys)
+        return one_line_error(capsys)
 
     assert "shard 2/2 missing" in error(s1)
     assert "shard 1/2 given twice" in error(s1, s1 / "results.json")

@@ -85,3 +85,13 @@ def env(monkeypatch, tmp_path, tiny_built):
             return log.read_text().splitlines() if log.exists() else []
 
     return Env
+
+
+def one_line_error(capsys) -> str:
+    """The captured stderr is one `verify: error: ...` line and no traceback; returns it."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("verify: error: ")
+    return lines[0]
