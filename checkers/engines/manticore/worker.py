@@ -101,11 +101,7 @@ def run(job: dict[str, Any]) -> None:
         if n_args:
             data = m.make_symbolic_buffer(4 + 32 * n_args, name=f"data_{action['name']}")
             m.constrain(data[0:4] == bytes.fromhex(action["selector"]))
-        try:
-            m.transaction(caller=attacker, address=address, value=0, data=data, gas=job.get("tx_gas", 30_000_000))
-        except Exception as exc:  # NoAliveStates: every path reverted
-            if type(exc).__name__ != "NoAliveStates":
-                raise
+        _transact(m, job, attacker, address, data)
         if m.is_killed():
             return  # an internal exception (reported by CrashReporter) ended the run: no "done", no verdict
         states = 0
@@ -156,11 +152,7 @@ def _second_transaction(m, job: dict[str, Any], attacker, address: int, first: d
     data = m.make_symbolic_buffer(4 + 32 * width, name=f"data_after_{first['name']}")
     choices = [data[0:4] == bytes.fromhex(a["selector"]) for a in job["actions"]]
     m.constrain(Operators.OR(*choices) if len(choices) > 1 else choices[0])
-    try:
-        m.transaction(caller=attacker, address=address, value=0, data=data, gas=job.get("tx_gas", 30_000_000))
-    except Exception as exc:  # NoAliveStates: every path reverted
-        if type(exc).__name__ != "NoAliveStates":
-            raise
+    _transact(m, job, attacker, address, data)
     if m.is_killed():
         return None
     states = 0
@@ -194,3 +186,12 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
+
+
+def _transact(m: Any, job: dict[str, Any], attacker: Any, address: int, data: Any) -> None:
+    """One transaction from every ready state; "every path reverted" (NoAliveStates) is an outcome, not an error."""
+    try:
+        m.transaction(caller=attacker, address=address, value=0, data=data, gas=job.get("tx_gas", 30_000_000))
+    except Exception as exc:  # NoAliveStates: every path reverted
+        if type(exc).__name__ != "NoAliveStates":
+            raise
