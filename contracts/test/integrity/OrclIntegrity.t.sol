@@ -534,6 +534,25 @@ contract OrclIntegrity is Test {
         oracle.getTwap(btc, 1);
     }
 
+    /// the history keeps full timestamps: past 2^32 s (February 2106) the TWAP is exact and a window longer than
+    /// the history is still refused (a first observation stored in 32 bits would claim history from 1970)
+    function test_INT_ORCL_09_twapPastYear2106(uint256 a, uint256 b, uint256 dt) public {
+        _disableBreaker();
+        uint256 t0 = 2 ** 32 + 1_000;
+        dt = bound(dt, 1, 300);
+        a = bound(a, 1, 1e20);
+        b = bound(b, 1, 1e20);
+        vm.warp(t0);
+        assertTrue(_push(a));
+        vm.warp(t0 + dt);
+        assertTrue(_push(b));
+        vm.warp(t0 + 2 * dt);
+        assertEq(oracle.getTwap(btc, 2 * dt), (a * E10 * dt + b * E10 * dt) / (2 * dt), "exact across 2^32");
+        // the history starts at t0, not at t0 mod 2^32: a longer window is still refused
+        vm.expectRevert(abi.encodeWithSelector(DataStreamOracle.InsufficientHistory.selector, btc, 2 * dt + 1));
+        oracle.getTwap(btc, 2 * dt + 1);
+    }
+
     // ---------------------------------------------------------------- INT-ORCL-10 views
 
     /// feedIdOf is keccak256 of the name; feedIds lists every feed once in the order added; getFeed and the reads
