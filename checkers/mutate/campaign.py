@@ -1,9 +1,9 @@
 """A mutation campaign: sampled generated mutants, each built in a copy and judged by the spec catalogue and by
 the forge suite.
 
-Per mutant: apply its diff strictly in a copy of the built platform (workspace.copy_for_mutant: forge rebuilds
-only the mutated file and its importers), build src/, run every selected spec through the runner with the result
-cache (a spec whose contracts' compiled inputs do not include the mutated file hits the platform's cached
+Per mutant: apply its diff strictly in a copy of the campaign's reference build of the platform (built once,
+optimizer off unless --optimize; workspace.copy_for_mutant: forge rebuilds only the mutated file and its
+importers), build src/ and the tests, run every selected spec through the runner with the result cache (a spec whose contracts' compiled inputs do not include the mutated file hits the platform's cached
 verdict, which is exactly the verdict it would get again: the key hashes their bytecode and every source in their
 metadata), then `forge test` without the symbolic harnesses.
   - toolkit kill: some spec's finding is VIOLATED on the mutant (checkers.results.kills) while it is not on the
@@ -153,7 +153,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Catalogue, seed: int, sample: int,
+def _run(reference: Target, specs: Sequence[Spec], config: Config, catalogue: Catalogue, seed: int, sample: int,
          equivalent: dict[str, str], toolkit: bool, forge: bool, operators: Sequence[str], files: Sequence[str],
          log: Log, checkpoint: Callable[[Campaign], None], optimize: bool, first_kill: bool) -> Campaign:
     started = time.monotonic()
@@ -161,14 +161,14 @@ def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Cat
     platform_violated: tuple[str, ...] = ()
     if toolkit:
         log(f"reference: {len(specs)} specs (cached verdicts are reused)")
-        results = _check(platform, specs, config)
+        results = _check(reference, specs, config)
         platform_violated = tuple(sorted({r.finding.spec_id for r in results if _kills(r)}))
         if platform_violated:
             log(f"reference: {', '.join(platform_violated)} VIOLATED on the unmutated platform: excluded as killers")
     baseline_forge = None
     if forge:
         with tempfile.TemporaryDirectory(prefix="verify-mutate-base-") as scratch:
-            baseline_forge = forge_suite(copy_for_mutant(platform.root, Path(scratch)), fail_fast=False)
+            baseline_forge = forge_suite(copy_for_mutant(reference.root, Path(scratch)), fail_fast=False)
         if baseline_forge.status != "pass":
             raise VerifyError(f"forge test does not pass on the unmutated project ({baseline_forge.status}: "
                               f"{', '.join(baseline_forge.failed[:3]) or baseline_forge.detail}): fix it first")
@@ -199,7 +199,7 @@ def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Cat
                 continue
             batch.append(m)
         checked_at = time.monotonic()
-        verdicts = precheck.type_check(platform.root, [(m.id, m.file, _mutated_text(platform.root, m))
+        verdicts = precheck.type_check(reference.root, [(m.id, m.file, _mutated_text(reference.root, m))
                                                        for m in batch])
         share = (time.monotonic() - checked_at) / max(1, len(batch))
         if verdicts is None:
@@ -213,7 +213,7 @@ def _run(platform: Target, specs: Sequence[Spec], config: Config, catalogue: Cat
                 runs.append(MutantRun(m, "uncompilable", seconds=round(share, 2), note=error))
                 log(f"{m.id}: does not compile ({error[:100]})")
                 continue
-            run = _evaluate(m, platform, specs, config, platform_violated, toolkit, forge, share, first_kill)
+            run = _evaluate(m, reference, specs, config, platform_violated, toolkit, forge, share, first_kill)
             runs.append(run)
             if run.status == "evaluated":
                 evaluated += 1
@@ -228,7 +228,7 @@ def _mutated_text(root: Path, mutant: GeneratedMutant) -> str:
     return patches.apply(patches.parse(mutant.diff, mutant.id), (root / mutant.file).read_text(), mutant.id)
 
 
-def _evaluate(m: GeneratedMutant, platform: Target, specs: Sequence[Spec], config: Config,
+def _evaluate(m: GeneratedMutant, reference: Target, specs: Sequence[Spec], config: Config,
               platform_violated: tuple[str, ...], toolkit: bool, forge: bool, precheck_s: float,
               first_kill: bool = False) -> MutantRun:
     """Build src/ in a copy of the reference (a mutant that does not compile stops here), then its tests in the
@@ -238,8 +238,8 @@ def _evaluate(m: GeneratedMutant, platform: Target, specs: Sequence[Spec], confi
     scratch = Path(tempfile.mkdtemp(prefix="verify-mutate-"))
     suite: SuiteRun | None = None
     try:
-        copy = copy_for_mutant(platform.root, scratch / "specs")
-        (copy / m.file).write_text(_mutated_text(platform.root, m))
+        copy = copy_for_mutant(reference.root, scratch / "specs")
+        (copy / m.file).write_text(_mutated_text(reference.root, m))
         try:
             target = Target.build(copy, label=m.id, paths=("src",))
         except BuildError as exc:
