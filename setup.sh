@@ -70,6 +70,10 @@ step "building contracts/ (forge, solc-js 0.8.24)"
 (cd contracts && forge build >"$LOGS/forge-build.log" 2>&1) \
   || fail "forge build failed: $(grep -m1 -E '^Error|Error' "$LOGS/forge-build.log" || tail -1 "$LOGS/forge-build.log") (details: $LOGS/forge-build.log)"
 
+step "building the symbolic harnesses (halmos --ast, Manticore's paris profile)"
+.venv/bin/python -m checkers.prebuild contracts >"$LOGS/prebuild.log" 2>&1 \
+  || fail "building the symbolic harnesses failed: $(head -1 "$LOGS/prebuild.log") (details: $LOGS/prebuild.log)"
+
 step "ready"
 if [[ $RUN_MAIN == 1 ]]; then
   if [[ -x .venv/bin/verify ]] && .venv/bin/verify --help >/dev/null 2>&1; then

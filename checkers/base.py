@@ -176,3 +176,9 @@ class Checker(ABC):
     @abstractmethod
     def check(self, spec: Spec, target: "Target", timeout_s: float) -> list[Finding]:
         """Check one spec on one target. Must not raise for engine failures: return ERROR findings."""
+
+    def prepare(self, target: "Target") -> None:
+        """Per-target set-up a batch of checks shares (an engine's own build of the harnesses), run once by the
+        runner's worker before the batch and outside every check's clock: a cold build must not eat the budget
+        of the first check (and turn it UNKNOWN). Raise to fail it; every check of the batch then reports ERROR
+        with the reason. Default: nothing to prepare."""

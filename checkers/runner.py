@@ -5,6 +5,8 @@ in-process warm-up is shared by its checks, a crash or a hung solver costs one c
   - an exception in check()           -> ERROR finding (the engine contract says check() must not raise)
   - the process dies (segfault, OOM)   -> ERROR finding for the check it was on; the rest of its batch is re-queued
   - a check runs past 1.5 x timeout + 15 s -> the process is killed, UNKNOWN finding, the rest re-queued
+  - the engine's shared set-up (Checker.prepare, e.g. halmos's and Manticore's harness builds) runs once per
+    batch before its first check, outside the checks' clocks; it fails -> ERROR for each check of the batch
   - whenever a worker ends (done, died, timed out, or the run was interrupted) every process it started is
     killed, including tools in sessions of their own, and its temp workspaces are removed (checkers/processes.py)
   - the engine cannot be imported, or available().ok is False -> SKIPPED with the reason
@@ -38,6 +40,7 @@ from checkers.target import Target
 
 GRACE_FACTOR = 1.5
 GRACE_S = 15.0
+SETUP_LIMIT_S = 900.0  # an engine's shared set-up (Checker.prepare: a cold build) before the batch's first check
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class _Running:
     scope: Path  # the worker's scratch directory (TMPDIR, session log): processes.new_scope()
     done: set[int] = field(default_factory=set)
     current: int | None = None
-    started: float = 0.0
+    started: float = 0.0  # when the current check started (before the first: when the worker started)
 
 
 ProgressHook = Callable[[PlannedCheck, CheckResult | None, list[PlannedCheck]], None]
@@ -183,11 +186,15 @@ def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: s
     os.setpgrp()  # its own process group: a timeout kills the engine's subprocesses (forge, halmos) too
     processes.adopt(scope)  # temp files under the scope, tools' orphans re-parent here, sessions logged
     target = Target(root=root, label=label, generic=generic)
+    setup_error = _prepare(engine, target)
     for index, spec in specs:
         conn.send(("start", index))
         started = time.monotonic()
         try:
-            findings = engine.check(spec, target, timeout)
+            if setup_error is not None:
+                findings = [Finding(spec.id, engine.NAME, Verdict.ERROR, setup_error, target=label)]
+            else:
+                findings = engine.check(spec, target, timeout)
             if not isinstance(findings, list) or not all(isinstance(f, Finding) for f in findings):
                 raise TypeError(f"check() returned {type(findings).__name__}, not a list of Finding")
         except BaseException as exc:  # noqa: BLE001 - the engine contract: a crash is an ERROR finding
@@ -202,6 +209,15 @@ def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: s
                                                f"engine result could not be transferred: {exc}", target=label)]))
     processes.end_children()  # anything a tool left running (adopted by this subreaper) ends with the batch
     conn.close()
+
+
+def _prepare(engine: Checker, target: Target) -> str | None:
+    """Run the engine's shared set-up (Checker.prepare); the reason when it failed."""
+    try:
+        engine.prepare(target)
+    except Exception as exc:  # noqa: BLE001 - a failed set-up is an ERROR of each check it was for
+        return f"engine set-up failed: {type(exc).__name__}: {_one_line(str(exc))}"
+    return None
 
 
 def _execute(batches: deque, checks: Sequence[PlannedCheck], engines: dict[str, Checker | str], config: Config,
@@ -302,7 +318,7 @@ def _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, st
                 processes.end_scope(scope)
                 raise
             child.close()
-            running[parent] = _Running(process, parent, name, target, list(indices), scope)
+            running[parent] = _Running(process, parent, name, target, list(indices), scope, started=time.monotonic())
         for conn in wait(list(running), timeout=0.2):
             state = running[conn]
             try:
@@ -327,6 +343,9 @@ def _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, st
             if state.current is not None and now - state.started > hard_limit:
                 stop(state, Verdict.UNKNOWN, f"timed out: no answer within {hard_limit:.0f} s "
                                              f"(timeout {config.timeout:g} s; the engine was stopped)")
+            elif state.current is None and not state.done and now - state.started > SETUP_LIMIT_S:
+                stop(state, Verdict.UNKNOWN, f"timed out: the engine's set-up (its build) took over "
+                                             f"{SETUP_LIMIT_S:.0f} s; the engine was stopped")
 
 
 def _one_line(text: str) -> str:

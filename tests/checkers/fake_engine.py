@@ -11,6 +11,7 @@ import time
 from checkers.base import Availability, Checker, Counterexample, Evidence, Finding, SourceLocation, Verdict
 
 BEHAVIOUR: dict[str, str] = {}
+PREPARE: dict[str, object] = {}  # what prepare() does: {"sleep": seconds} and/or {"fail": message}
 LOG_ENV = "FAKE_ENGINE_LOG"
 
 
@@ -23,6 +24,11 @@ class FakeChecker(Checker):
 
     def supported_specs(self) -> frozenset[str]:
         return frozenset(s for s, b in BEHAVIOUR.items() if b != "unsupported")
+
+    def prepare(self, target) -> None:
+        time.sleep(float(PREPARE.get("sleep", 0)))
+        if "fail" in PREPARE:
+            raise RuntimeError(str(PREPARE["fail"]))
 
     def check(self, spec, target, timeout_s):
         log = os.environ.get(LOG_ENV)

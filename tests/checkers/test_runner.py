@@ -46,6 +46,29 @@ def test_timeout_kills_the_engines_subprocesses(env, monkeypatch) -> None:
     assert not _alive(pid), "the solver subprocess must die with its engine"
 
 
+def test_engine_set_up_runs_outside_the_checks_clocks(env, monkeypatch) -> None:
+    """A cold build longer than a check's hard limit (1 x 1.5 + 0.5 s) does not turn the batch UNKNOWN."""
+    monkeypatch.setattr(runner, "GRACE_S", 0.5)
+    fake_engine.PREPARE["sleep"] = 3
+    results = _run(env, [spec("FIX-01"), spec("FIX-02")], engines=("fake",), timeout=1, jobs=1)
+    assert [r.finding.verdict for r in results] == [Verdict.PROVED, Verdict.PROVED]
+
+
+def test_a_failed_engine_set_up_is_an_error_of_each_check(env) -> None:
+    fake_engine.PREPARE["fail"] = "forge build --ast failed: Error (2314)"
+    results = _run(env, [spec("FIX-01"), spec("FIX-02")], engines=("fake",))
+    assert [r.finding.verdict for r in results] == [Verdict.ERROR, Verdict.ERROR]
+    assert all("engine set-up failed" in r.finding.summary and "Error (2314)" in r.finding.summary for r in results)
+    assert env.ran() == [], "no check runs on a failed set-up"
+
+
+def test_a_hung_engine_set_up_is_stopped(env, monkeypatch) -> None:
+    monkeypatch.setattr(runner, "SETUP_LIMIT_S", 1.0)
+    fake_engine.PREPARE["sleep"] = 3600
+    [result] = _run(env, [spec("FIX-01")], engines=("fake",))
+    assert result.finding.verdict == Verdict.UNKNOWN and "set-up" in result.finding.summary
+
+
 def _alive(pid: int) -> bool:
     import os
     import time

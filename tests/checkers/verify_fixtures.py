@@ -54,6 +54,7 @@ def env(monkeypatch, tmp_path, tiny_built):
     monkeypatch.setitem(engines.ENGINES, "missing", "no_such_module.engine:Nope")
     monkeypatch.setattr(fake_engine, "BEHAVIOUR", {"FIX-01": "proved", "FIX-02": "proved", "FIX-03": "proved"})
     monkeypatch.setattr(fake_engine.OtherChecker, "OTHER", {})
+    monkeypatch.setattr(fake_engine, "PREPARE", {})
     log = tmp_path / "calls.log"
     monkeypatch.setenv(fake_engine.LOG_ENV, str(log))
     monkeypatch.delenv("COLUMNS", raising=False)  # console width 160 whatever the calling shell exports

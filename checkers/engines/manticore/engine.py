@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from checkers import toolchain
+from checkers.atomic import locked
 from checkers.base import Availability, Finding, Spec, Verdict
 from checkers.engines.sequence.checker import Coverage, SequenceChecker, requires, run_bounded, tail
 from checkers.engines.sequence.harness import Harness, actions, call_from_calldata
@@ -59,6 +60,12 @@ class ManticoreChecker(SequenceChecker):
         return {"tx_depth": tx, "budget_s": f"{self.budget_s:g}",
                 "query_timeout_s": str(self.query_timeout_s), "setup": "concrete (Foundry EVM, dumped state)",
                 "evm": "paris"}
+
+    def prepare(self, target: Target) -> None:
+        """The paris build of src/ and the harnesses, once per batch and outside the checks' budgets."""
+        if self.available().ok and (target.root / "test" / "symbolic").is_dir():
+            with locked(target.root / f"cache-{PROFILE}" / "prebuild"):  # parallel batches: one builds
+                build_harnesses(target.root)
 
     def run(self, spec: Spec, target: Target, harness: Harness, timeout_s: float, started: float) -> Finding:
         bounds = self.bounds()

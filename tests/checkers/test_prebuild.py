@@ -1,0 +1,29 @@
+"""checkers.prebuild: the engines' shared set-up, ahead of the first `verify all`."""
+from __future__ import annotations
+
+import fake_engine
+from verify_fixtures import env, tiny_built  # noqa: F401 - fixtures
+
+from checkers import prebuild
+
+
+def test_the_engines_with_a_set_up_are_found_by_their_override() -> None:
+    assert {e.NAME for e in prebuild.engines_with_set_up()} == {"halmos", "manticore"}
+
+
+def test_each_failed_set_up_is_one_line_and_exit_1(env, capsys) -> None:
+    fake_engine.PREPARE["fail"] = "forge build --ast failed\nsecond line"
+    assert prebuild.main(["prebuild", str(env.root)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert "prebuild: fake: RuntimeError: forge build --ast failed" in lines
+    assert all(line.endswith("RuntimeError: forge build --ast failed") for line in lines)  # one line each
+
+
+def test_a_set_up_that_works_exits_0(env, capsys) -> None:
+    assert prebuild.main(["prebuild", str(env.root)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_not_a_foundry_project_is_exit_2(tmp_path, capsys) -> None:
+    assert prebuild.main(["prebuild", str(tmp_path)]) == 2
+    assert "is not a Foundry project" in capsys.readouterr().err
