@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from checkers import toolchain
+from checkers.compiler_output import first_error
 from checkers.errors import BuildError
 
 BUILD_TIMEOUT_S = 600
@@ -59,7 +60,8 @@ class Target:
             cmd, cwd=root, env=toolchain.tool_env(), capture_output=True, text=True, timeout=BUILD_TIMEOUT_S
         )
         if proc.returncode != 0:
-            raise BuildError(f"{root}: Solidity build failed: {_first_error(proc.stdout + proc.stderr)}")
+            raise BuildError(f"{root}: Solidity build failed: "
+                             f"{first_error(proc.stdout + proc.stderr) or f'forge exited {proc.returncode}'}")
         return cls(root=root, label=label, generic=generic)
 
     @cached_property
@@ -88,14 +90,6 @@ class Target:
             return self.artifacts[name]
         except KeyError:
             raise BuildError(f"{self.root}: no compiled contract named {name!r} under src/") from None
-
-
-def _first_error(output: str) -> str:
-    for line in output.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("Error") or "error" in stripped.lower() and ":" in stripped:
-            return stripped
-    return output.strip().splitlines()[-1] if output.strip() else "unknown error"
 
 
 def copy_project(root: Path, into: Path) -> Path:

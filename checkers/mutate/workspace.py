@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from checkers import toolchain
+from checkers.compiler_output import first_error
 from checkers.target import copy_project
 
 FORGE_CACHE = Path("cache") / "solidity-files-cache.json"
@@ -183,8 +184,8 @@ def _outcome(code: int, stdout: str, stderr: str, seconds: float) -> SuiteOutcom
     if suites is None:
         text = stderr + stdout
         if "Compiler run failed" in text or "Error" in text and code != 0:
-            return SuiteOutcome("build-error", (), seconds, _first_error(text))
-        return SuiteOutcome("error", (), seconds, _first_error(text) or f"forge exited {code}")
+            return SuiteOutcome("build-error", (), seconds, first_error(text))
+        return SuiteOutcome("error", (), seconds, first_error(text) or f"forge exited {code}")
     failed = tuple(sorted(f"{suite.split(':')[-1]}.{name.split('(')[0]}"
                           for suite, body in suites.items()
                           for name, result in (body.get("test_results") or {}).items()
@@ -205,10 +206,3 @@ def _json_object(stdout: str) -> dict[str, Any] | None:
         return None
     return data if isinstance(data, dict) else None
 
-
-def _first_error(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip().startswith("Error"):
-            return line.strip()[:200]
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1][:200] if lines else ""

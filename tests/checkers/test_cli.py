@@ -113,7 +113,8 @@ def test_missing_project(env, capsys, tmp_path) -> None:
 def test_solidity_compile_error(env, capsys) -> None:
     (env.root / "src" / "Counter.sol").write_text("pragma solidity 0.8.24;\ncontract Counter { uint x = ; }\n")
     assert cli.main(env.argv("all")) == 2
-    assert "Solidity build failed" in one_line_error(capsys)
+    message = one_line_error(capsys)
+    assert "Solidity build failed: src/Counter.sol:2: Error (6933): Expected primary expression" in message, message
 
 
 def test_broken_config(env, capsys, tmp_path, monkeypatch) -> None:
