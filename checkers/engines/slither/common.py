@@ -38,12 +38,14 @@ class RuleDetector(AbstractDetector):
             if c.source_mapping.filename.used.startswith(src + "/")
         )
 
-    def src_contracts(self, concrete: bool = True) -> list[Contract]:
+    def src_contracts(self, concrete: bool = True, libraries: bool = False) -> list[Contract]:
+        """The project's own contracts; abstract ones unless `concrete`, libraries only with `libraries` (rules
+        about code paths want them; rules about deployed entry points do not)."""
         files = self.src_files()
         return [
             c for c in self.compilation_unit.contracts
-            if c.source_mapping.filename.used in files and not c.is_interface and not c.is_library
-            and not (concrete and c.is_abstract)
+            if c.source_mapping.filename.used in files and not c.is_interface
+            and (libraries or not c.is_library) and not (concrete and c.is_abstract)
         ]
 
     def in_src(self, function: Function) -> bool:

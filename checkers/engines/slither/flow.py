@@ -43,8 +43,13 @@ MESSAGE_FIELDS = {"sourceChainSelector": "chain", "sender": "sender", "messageId
                   "data": "data", "destTokenAmounts": "tokens"}
 REPORT_FIELDS = {"price": "answer", "benchmarkPrice": "answer", "observationsTimestamp": "updatedAt",
                  "validFromTimestamp": "updatedAt", "expiresAt": "updatedAt"}
-# latestRoundData() -> (roundId, answer, startedAt, updatedAt, answeredInRound)
-ROUND_DATA = {1: "answer", 3: "updatedAt"}
+# Data Feeds v3: latestRoundData() / getRoundData(id) -> (roundId, answer, startedAt, updatedAt, answeredInRound).
+# startedAt is what an L2 sequencer uptime feed's grace period is measured from.
+ROUND_DATA = {1: "answer", 2: "startedAt", 3: "updatedAt"}
+ROUND_READS = frozenset({"latestRoundData", "getRoundData"})
+# Data Feeds v2 (AggregatorInterface): one value per call.
+SCALAR_READS = {"latestAnswer": "answer", "getAnswer": "answer", "latestTimestamp": "updatedAt",
+                "getTimestamp": "updatedAt"}
 OUT_TRANSFERS = {"transfer", "safeTransfer", "send", "sendValue"}
 FROM_TRANSFERS = {"transferFrom", "safeTransferFrom"}
 PAUSE_FUNCTIONS = {"_pause", "pause"}
@@ -217,7 +222,9 @@ class Walker:
             # a view call's result is a fresh read ("call"); a state-changing call's result is an outcome ("effect")
             kind = frozenset({"call"} if view else {"effect"})
             out = kind.union(*args) if args else kind
-            if name == "latestRoundData" and isinstance(ir.lvalue, TupleVariable):
+            if name in SCALAR_READS:
+                out = out | {SCALAR_READS[name]}
+            if name in ROUND_READS and isinstance(ir.lvalue, TupleVariable):
                 def slot(i: int) -> frozenset:
                     return frozenset({"call", ROUND_DATA[i]}) if i in ROUND_DATA else frozenset({"call"})
                 # `try f() returns (uint80, int256 a, uint256, uint256 u, uint80)`: Slither numbers the UNPACKs
@@ -250,6 +257,9 @@ class Walker:
                     if writes and by_ref:
                         other = frozenset().union(*(self._tags(a, taint) for a in ir.arguments if a is not arg))
                         emit("write", other, origin.name)
+            if isinstance(callee, Function) and callee.is_implemented and callee.visibility in ("internal", "private"):
+                # an internal library function is inlined code: walk it like an internal call
+                out = out | self._inline(callee, ir, taint, tuples, out, in_catch, in_success)
         elif isinstance(ir, InternalCall):
             callee = ir.function
             if isinstance(callee, Function):
@@ -257,14 +267,7 @@ class Walker:
                     emit("pause", reads, callee.name)
                 if callee.name in NOT_PAUSED_CHECKS:
                     emit("notpaused", reads, callee.name)
-                inner = {p: self._tags(a, taint) | {"param"} for p, a in zip(callee.parameters, ir.arguments)}
-                returned = self._walk(callee, inner, in_catch, in_success)
-                extra = frozenset({"state"}) if callee.all_state_variables_read() else frozenset()
-                if isinstance(ir.lvalue, TupleVariable):
-                    tuples[ir.lvalue] = {i: t | extra for i, t in returned.items()}
-                    out = reads | extra
-                else:
-                    out = (frozenset().union(*returned.values()) if returned else reads) | extra
+                out = self._inline(callee, ir, taint, tuples, reads, in_catch, in_success)
         elif isinstance(ir, LowLevelCall):
             out = reads | {"call"}
             emit("call", out, str(ir.function_name))
@@ -294,6 +297,18 @@ class Walker:
             else:
                 taint[ir.lvalue] = out
         return out
+
+    def _inline(self, callee: Function, ir: Operation, taint: dict, tuples: dict, reads: frozenset, in_catch: bool,
+                in_success: bool) -> frozenset:
+        """Walk an internal (or internal library) callee with the arguments' tags; the tags it returns."""
+        offset = len(ir.arguments) - len(callee.parameters)  # `using L for T`: the bound value is argument 0
+        inner = {p: self._tags(a, taint) | {"param"} for p, a in zip(callee.parameters, ir.arguments[max(offset, 0):])}
+        returned = self._walk(callee, inner, in_catch, in_success)
+        extra = frozenset({"state"}) if callee.all_state_variables_read() else frozenset()
+        if isinstance(ir.lvalue, TupleVariable):
+            tuples[ir.lvalue] = {i: t | extra for i, t in returned.items()}
+            return reads | extra
+        return (frozenset().union(*returned.values()) if returned else reads) | extra
 
     def _is_out_transfer(self, name: str, args: list, taint: dict, offset: int) -> bool:
         if name in OUT_TRANSFERS:

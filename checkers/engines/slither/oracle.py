@@ -1,29 +1,37 @@
-"""ORCL-10: every read of a Chainlink feed (latestRoundData) or a decoded Data Streams report checks the
-answer is positive and the timestamp is fresh before the value is used (Chainlink Data Feeds docs:
-"check the timestamp of the latest answer"; incidents: stale/zero prices during the 2022 LUNA crash).
+"""ORCL-10: every read of a Chainlink feed or a decoded Data Streams report checks the answer is positive and
+the timestamp is fresh before the value is used (Chainlink Data Feeds docs: "check the timestamp of the latest
+answer"; incidents: stale/zero prices during the 2022 LUNA crash).
 
-Checks may sit in the reading function, in an internal helper the values are passed to, or in the
-internal callers the values are returned to."""
+Reads: Data Feeds v3 `latestRoundData`/`getRoundData`, v2 `latestAnswer`/`getAnswer` (whose timestamp can only
+come from `latestTimestamp`/`getTimestamp`: an answer read alone is always unchecked for staleness), and Data
+Streams reports decoded into the report layout (the values a verifier returned). The freshness check is on
+updatedAt, or on startedAt for an L2 sequencer uptime feed (its grace period runs from startedAt).
+
+Checks may sit in the reading function, in an internal helper the values are passed to, or in the internal
+callers the values are returned to. Libraries and abstract contracts are analysed like any contract: a price
+helper in a library is a read site, and its callers complete the checks for what it returns."""
 from __future__ import annotations
 
 from slither.core.declarations import Function
 from slither.detectors.abstract_detector import DetectorClassification
-from slither.slithir.operations import HighLevelCall, InternalCall, SolidityCall
+from slither.slithir.operations import HighLevelCall, InternalCall, LibraryCall, SolidityCall
 from slither.slithir.variables import Constant
 
 from checkers.engines.slither import flow
 from checkers.engines.slither.common import WIKI_BASE, RuleDetector
 
 NEEDS = {"answer": "answer > 0", "updatedAt": "timestamp freshness"}
+SATISFIES = {"answer": "answer", "updatedAt": "updatedAt", "startedAt": "updatedAt"}  # guard tag -> need met
+PRICE_READS = flow.ROUND_READS | {name for name, tag in flow.SCALAR_READS.items() if tag == "answer"}
 
 
 def read_sites(function: Function) -> list[str]:
     sites = []
     for ir in function.slithir_operations:
-        if isinstance(ir, HighLevelCall):
+        if isinstance(ir, HighLevelCall) and not isinstance(ir, LibraryCall):
             name = ir.function_name.value if isinstance(ir.function_name, Constant) else str(ir.function_name)
-            if name == "latestRoundData":
-                sites.append("latestRoundData()")
+            if name in PRICE_READS:
+                sites.append(f"{name}()")
         elif isinstance(ir, SolidityCall) and ir.function.name.startswith("abi.decode") and ir.lvalue is not None:
             if flow.is_report_type(ir.lvalue.type):
                 sites.append("Data Streams report")
@@ -44,7 +52,8 @@ class OracleUncheckedRead(RuleDetector):
 
     def _detect(self) -> list:
         results: list = []
-        functions = {f for c in self.src_contracts(concrete=False) for f in c.functions_declared if f.is_implemented}
+        functions = {f for c in self.src_contracts(concrete=False, libraries=True) for f in c.functions_declared
+                     if f.is_implemented}
         for f in sorted(functions, key=lambda g: g.canonical_name):
             sites = read_sites(f)
             if not sites:
@@ -58,33 +67,45 @@ class OracleUncheckedRead(RuleDetector):
 
     def _missing(self, f: Function, functions: set[Function], depth: int) -> set[str]:
         trace = flow.walk(f)
-        guarded = {tag for e in trace.of("guard") for tag in e.tags & set(NEEDS)}
-        missing = set(NEEDS) - guarded
+        missing = set(NEEDS) - _guarded(trace)
         if not missing:
             return set()
-        returned = set().union(*trace.returns.values()) if trace.returns else set()
-        if not (missing & returned) or depth >= 3:
+        if not (missing & _returned(trace)) or depth >= 3:
             return missing
-        callers = [g for g in functions if any(isinstance(ir, InternalCall) and ir.function is f
-                                               for ir in g.slithir_operations)]
+        callers = _callers(f, functions)
         if not callers:
             return missing
         # values handed back to callers: each caller must complete the checks
-        return set().union(*(self._caller_missing(g, f, missing, functions, depth + 1) for g in callers))
+        return set().union(*(self._caller_missing(g, missing, functions, depth + 1) for g in callers))
 
-    def _caller_missing(self, caller: Function, callee: Function, missing: set[str], functions, depth) -> set[str]:
+    def _caller_missing(self, caller: Function, missing: set[str], functions, depth) -> set[str]:
+        self.examined.add(caller.contract_declarer.name)
         trace = flow.walk(caller)
-        guarded = {tag for e in trace.of("guard") for tag in e.tags & set(NEEDS)}
-        left = missing - guarded
+        left = missing - _guarded(trace)
         if not left:
             return set()
-        returned = set().union(*trace.returns.values()) if trace.returns else set()
-        if left & returned and depth < 3:
-            callers = [g for g in functions if any(isinstance(ir, InternalCall) and ir.function is caller
-                                                   for ir in g.slithir_operations)]
+        if left & _returned(trace) and depth < 3:
+            callers = _callers(caller, functions)
             if callers:
-                return set().union(*(self._caller_missing(g, caller, left, functions, depth + 1) for g in callers))
+                return set().union(*(self._caller_missing(g, left, functions, depth + 1) for g in callers))
         return left
+
+
+def _guarded(trace: flow.Trace) -> set[str]:
+    """The needs the trace's guards meet."""
+    return {SATISFIES[tag] for e in trace.of("guard") for tag in e.tags if tag in SATISFIES}
+
+
+def _returned(trace: flow.Trace) -> set[str]:
+    """The needs whose values the function hands back (a startedAt handed back stands for a timestamp)."""
+    tags = set().union(*trace.returns.values()) if trace.returns else set()
+    return {SATISFIES[tag] for tag in tags if tag in SATISFIES}
+
+
+def _callers(f: Function, functions: set[Function]) -> list[Function]:
+    """The functions in scope that call `f` internally (a library function through a library call too)."""
+    return [g for g in functions if any(isinstance(ir, (InternalCall, LibraryCall)) and ir.function is f
+                                        for ir in g.slithir_operations)]
 
 
 DETECTORS = (OracleUncheckedRead,)
