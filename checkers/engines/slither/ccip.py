@@ -8,6 +8,7 @@ its receive path is the `ccipReceive` entry point with its modifiers and every i
 from __future__ import annotations
 
 from slither.core.declarations import Contract, Function
+from slither.core.solidity_types import MappingType
 from slither.detectors.abstract_detector import DetectorClassification
 
 from checkers.engines.slither import flow
@@ -17,16 +18,30 @@ EFFECTS = ("write", "call", "transfer", "pause")
 ALLOWLIST_SOURCES = {"state", "call"}
 
 
+MESSAGE_TAGS = frozenset({"messageId", "data", "sender", "chain"})  # values derived from the delivered message
+
+
 def is_receiver(contract: Contract) -> bool:
     if any(base.name == "CCIPReceiver" for base in contract.inheritance):
         return True
-    return any(f.name in ("_ccipReceive", "ccipReceive") and f.is_implemented for f in contract.functions)
+    if any(f.name in ("_ccipReceive", "ccipReceive") and f.is_implemented for f in contract.functions):
+        return True
+    return _message_entry(contract) is not None
 
 
 def receive_entry(contract: Contract) -> Function | None:
+    """`ccipReceive`, or else the entry point that takes a delivered message, whatever it is called."""
     for f in contract.functions:
         if (f.name == "ccipReceive" and not f.is_shadowed and f.is_implemented
                 and f.visibility in ("external", "public")):
+            return f
+    return _message_entry(contract)
+
+
+def _message_entry(contract: Contract) -> Function | None:
+    for f in contract.functions:
+        if (not f.is_shadowed and f.is_implemented and f.visibility in ("external", "public")
+                and any(flow.is_message_type(p) for p in f.parameters)):
             return f
     return None
 
@@ -124,7 +139,8 @@ class CcipReplayGuard(CcipBase):
     CONFIDENCE = DetectorClassification.MEDIUM
     WIKI = WIKI_BASE + ARGUMENT
     WIKI_TITLE = "CCIP replay guard missing"
-    WIKI_DESCRIPTION = "The receive path must check a stored set of processed messageIds and record the new one."
+    WIKI_DESCRIPTION = ("The receive path must read a stored key derived from the message (its messageId, an id "
+                        "decoded from its data, a per-sender nonce) in a check and record it outside any catch.")
     WIKI_EXPLOIT_SCENARIO = "A message re-delivered (manual execution, retry path) credits a deposit twice."
     WIKI_RECOMMENDATION = "if (processed[messageId]) revert; processed[messageId] = true; before processing."
     SPEC_IDS = ("CCIP-03",)
@@ -133,14 +149,16 @@ class CcipReplayGuard(CcipBase):
         results: list = []
         for contract, entry in self.receivers():
             trace = flow.walk(entry)
-            checked = {t[3:] for e in trace.of("guard") if "messageId" in e.tags
+            # by effect: a mapping read in a check with a message-derived key and written with one on the path
+            checked = {t[3:] for e in trace.of("guard") if e.tags & MESSAGE_TAGS
                        for t in e.tags if t.startswith("sv:")}
-            recorded = {e.name for e in trace.of("write") if "messageId" in e.tags and not e.in_catch}
-            if not checked & recorded:
+            recorded = {e.name for e in trace.of("write") if e.tags & MESSAGE_TAGS and not e.in_catch}
+            mappings = {v.name for v in contract.state_variables if isinstance(v.type, MappingType)}
+            if not checked & recorded & mappings:  # a capped total checked and summed is not a replay guard
                 detail = ("records it but never checks it" if recorded else
                           "checks it but never records it" if checked else "neither checks nor records it")
                 self.report(results, self.where(contract, entry),
-                            f"{contract.name} has no messageId replay guard ({detail} in storage)")
+                            f"{contract.name} has no replay guard keyed by the message ({detail} in storage)")
         return results
 
 

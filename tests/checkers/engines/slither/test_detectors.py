@@ -12,7 +12,9 @@ RECEIVERS_OK = ("GoodReceiver", "GoodDefensiveReceiver")
 CASES = {
     "ccip-router-only": (("BadRouterReceiver", "BadBackdoorReceiver"), RECEIVERS_OK),
     "ccip-sender-allowlist": (("BadSenderReceiver", "BadOrderReceiver"), RECEIVERS_OK),
-    "ccip-replay-guard": (("BadReplayReceiver",), RECEIVERS_OK),
+    "ccip-replay-guard": (("BadReplayReceiver", "BadPayloadKeyReceiver", "BadCustomEntryReceiver",
+                           "BadCapOnlyReceiver"),
+                          RECEIVERS_OK + ("GoodPayloadKeyReceiver", "GoodCustomEntryReceiver")),
     "ccip-failure-isolation": (("BadRevertReceiver", "BadCatchRevertReceiver"), RECEIVERS_OK),
     "ccip-failure-pause": (("BadNoPauseReceiver",), RECEIVERS_OK),
     "oracle-unchecked-read": (("BadFeedNoStaleness", "BadFeedNoAnswerCheck", "BadStreamReader",
