@@ -35,8 +35,9 @@ class UnguardedConfigSetter(RuleDetector):
     CONFIDENCE = DetectorClassification.MEDIUM
     WIKI = WIKI_BASE + ARGUMENT
     WIKI_TITLE = "Unguarded configuration setter"
-    WIKI_DESCRIPTION = ("Functions named like setters (set*, configure*, add/remove<Feed|Chain|Sender…>) or writing "
-                        "configuration-named state must check msg.sender (onlyRole/onlyOwner or equivalent).")
+    WIKI_DESCRIPTION = ("Functions that replace, from their arguments, state other functions read (by effect: not "
+                        "keyed by the caller, not a running total, not a one-time initializer), and functions named "
+                        "like setters or writing configuration-named state, must check msg.sender.")
     WIKI_EXPLOIT_SCENARIO = "Anyone points the oracle at their own feed and liquidates everyone."
     WIKI_RECOMMENDATION = "Add onlyRole(ADMIN_ROLE) (or onlyOwner)."
     SPEC_IDS = ("ACC-01",)
@@ -45,12 +46,14 @@ class UnguardedConfigSetter(RuleDetector):
         results: list = []
         for contract in self.src_contracts():
             for f in self.entry_points(contract):
+                self.examined.add(contract.name)  # by effect, every state-changing entry point is looked at
+                if _runs_once(f):
+                    continue
+                trace = flow.walk(f)
                 written = {v.name for v in f.all_state_variables_written()}
-                config = sorted(v for v in written if CONFIG_VAR.search(v))
+                config = sorted(v for v in written if CONFIG_VAR.search(v)) or _configured(f, trace, contract)
                 if not SETTER.match(f.name) and not config:
                     continue
-                self.examined.add(contract.name)
-                trace = flow.walk(f)
                 if any("caller" in e.tags for e in trace.of("guard")):
                     continue
                 writes = trace.of("write")
@@ -59,6 +62,26 @@ class UnguardedConfigSetter(RuleDetector):
                 what = f" (writes {', '.join(config)})" if config else ""
                 self.report(results, f, f"{contract.name}.{f.name} writes configuration without a caller check{what}")
         return results
+
+
+INITIALIZERS = frozenset({"initializer", "reinitializer", "onlyInitializing"})
+
+
+def _runs_once(f) -> bool:
+    """An initializer: its writes happen once, at deployment (guarded by the Initializable state, not a caller)."""
+    return any(m.name in INITIALIZERS for m in f.modifiers)
+
+
+def _configured(f, trace: flow.Trace, contract: Contract) -> list[str]:
+    """By effect: state `f` replaces from its arguments (not read-modify-write, not keyed by or holding the
+    caller) that another function of the contract reads: what that function's behaviour is configured by."""
+    replaced = {e.name for e in trace.of("write")
+                if "param" in e.tags and "caller" not in e.tags and f"sv:{e.name}" not in e.value}
+    if not replaced:
+        return []
+    read_elsewhere = {v.name for g in contract.functions if g is not f and g.is_implemented
+                      for v in g.all_state_variables_read()}
+    return sorted(replaced & read_elsewhere)
 
 
 class OneStepAdminRotation(RuleDetector):

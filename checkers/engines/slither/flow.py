@@ -67,6 +67,7 @@ class Event:
     in_catch: bool = False
     in_try_success: bool = False
     depth: int = 0  # 1 = the walked function itself, 2 = a function it calls, ...
+    value: frozenset[str] = frozenset()  # writes: the tags of the written value alone (not of the index)
 
 
 @dataclass
@@ -148,8 +149,9 @@ class Walker:
         return returns
 
     def _node(self, node: Node, taint: dict, tuples: dict, returns: dict, in_catch: bool, in_success: bool) -> None:
-        def emit(kind: str, tags=frozenset(), name: str = "") -> None:
-            self.trace.events.append(Event(kind, node, frozenset(tags), name, in_catch, in_success, len(self._stack)))
+        def emit(kind: str, tags=frozenset(), name: str = "", value=frozenset()) -> None:
+            self.trace.events.append(Event(kind, node, frozenset(tags), name, in_catch, in_success, len(self._stack),
+                                           frozenset(value)))
 
         self._positions = _try_return_positions(node) if node.type == NodeType.TRY else None
         read_tags: set[str] = set()
@@ -286,7 +288,7 @@ class Walker:
             origin = self._origin(ir.lvalue)
             if isinstance(origin, StateVariable):
                 index_tags = self._tags(ir.lvalue, taint)
-                emit("write", index_tags | reads, origin.name)
+                emit("write", index_tags | reads, origin.name, value=reads)
         if isinstance(ir, Delete):
             origin = self._origin(ir.variable)
             if isinstance(origin, StateVariable):
