@@ -24,7 +24,7 @@ command -v npm >/dev/null || fail "npm not found"
 # ---- npm side: solc-js, forge/anvil, forge-std, OpenZeppelin, Chainlink --------------------------------
 NPM_HASH=$(hash_of package.json package-lock.json)
 if [[ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$NPM_HASH" ]]; then
-  step "installing npm packages (solc 0.8.24, forge/anvil 1.7.1, Chainlink, OpenZeppelin)"
+  step "installing npm packages (solc-js 0.8.24 and the pinned 0.6-0.8 set, forge/anvil 1.7.1, Chainlink, OpenZeppelin)"
   STAGE="$ROOT/.setup-npm"
   rm -rf "$STAGE"; mkdir -p "$STAGE"
   cp package.json package-lock.json "$STAGE/"
@@ -63,6 +63,10 @@ fi
 # The project itself, editable (cheap; keeps the `verify` console script current).
 .venv/bin/pip install --no-input --no-deps --no-build-isolation -q -e . >"$LOGS/pip-project.log" 2>&1 \
   || fail "installing the project into .venv failed (details: $LOGS/pip-project.log)"
+
+# ---- Compilers for users' projects: forge's per-pragma entries for the pinned solc-js releases ---------
+.venv/bin/python -m checkers.compilers >"$LOGS/compilers.log" 2>&1 \
+  || fail "preparing the solc-js releases failed: $(tail -1 "$LOGS/compilers.log") (details: $LOGS/compilers.log)"
 
 # ---- Build the platform -------------------------------------------------------------------------------
 export PATH="$ROOT/node_modules/.bin:$ROOT/.venv/bin:$PATH"

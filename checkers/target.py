@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from checkers import toolchain
+from checkers import compilers, toolchain
 from checkers.compiler_output import first_error
 from checkers.errors import BuildError
 
@@ -52,13 +52,15 @@ class Target:
         root = root.resolve()
         if not (root / "foundry.toml").exists():
             raise BuildError(f"{root}: not a Foundry project (no foundry.toml)")
-        cmd = [str(toolchain.forge()), "build", "--use", str(toolchain.solc()), "--build-info"]
-        if force:
-            cmd.append("--force")
-        cmd.extend(paths)
-        proc = subprocess.run(
-            cmd, cwd=root, env=toolchain.tool_env(), capture_output=True, text=True, timeout=BUILD_TIMEOUT_S
-        )
+        # The platform is built with its pinned 0.8.24; a user's project with the release each pragma asks for.
+        use = [] if generic else ["--use", str(toolchain.solc())]
+        cmd = [str(toolchain.forge()), "build", *use, "--build-info", *(["--force"] if force else []), *paths]
+        env = toolchain.tool_env() | (compilers.build_env(root) if generic else {})
+        proc = _forge(cmd, root, env)
+        requirement = compilers.missing_requirement(proc.stdout + proc.stderr) if generic else None
+        if requirement:  # an imported library's pragma that no installed release meets: fetch it, once
+            compilers.ensure_entry(compilers.provide(requirement, "an imported file"))
+            proc = _forge(cmd, root, env)
         if proc.returncode != 0:
             raise BuildError(f"{root}: Solidity build failed: "
                              f"{first_error(proc.stdout + proc.stderr) or f'forge exited {proc.returncode}'}")
@@ -90,6 +92,10 @@ class Target:
             return self.artifacts[name]
         except KeyError:
             raise BuildError(f"{self.root}: no compiled contract named {name!r} under src/") from None
+
+
+def _forge(cmd: list[str], root: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S)
 
 
 def copy_project(root: Path, into: Path) -> Path:

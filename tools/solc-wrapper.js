@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Stand-in for a native `solc` 0.8.24: Foundry, crytic-compile, halmos and Manticore call it.
-// No native solc is reachable on these machines (only npm/PyPI/apt), so it drives solc-js.
+// Stand-in for a native `solc`: Foundry, crytic-compile, halmos and Manticore call it.
+// No native solc is reachable on these machines (only npm/PyPI/apt), so it drives solc-js: by default the
+// project's `solc` package (0.8.24); SOLC_JS_PACKAGE (a solc-js package folder) and SOLC_JS_VERSION (its full
+// version, e.g. 0.8.19+commit.7dd6d404) select another release (the per-version entries checkers/compilers.py
+// writes for forge's compiler auto-detection).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -18,18 +21,22 @@ function out(text) {
 }
 
 // Loading soljson costs ~1.4 s: answer --version before it.
+const version = process.env.SOLC_JS_VERSION || '0.8.24+commit.e11b9ed9';
 if (argv.includes('--version')) {
-  out('solc, the solidity compiler commandline interface\nVersion: 0.8.24+commit.e11b9ed9.Linux.g++\n');
+  out(`solc, the solidity compiler commandline interface\nVersion: ${version}.Linux.g++\n`);
   process.exit(0);
 }
 
-const solcDir = path.join(__dirname, '..', 'node_modules', 'solc');
+const solcDir = process.env.SOLC_JS_PACKAGE || path.join(__dirname, '..', 'node_modules', 'solc');
 const soljson = require(path.join(solcDir, 'soljson.js'));
 // soljson's shadow stack is small and unchecked: analysing a large build (the platform with its tests and
 // Chainlink's simulators, ~150 sources) overflows it and the wasm traps with "memory access out of bounds".
 // Move the stack into a large heap block (the stack grows down from its end); nothing else refers to the old one.
+// (Releases built without these exports keep their own stack.)
 const STACK_BYTES = 256 * 1024 * 1024;
-soljson.stackRestore(soljson._malloc(STACK_BYTES) + STACK_BYTES - 16);
+if (typeof soljson.stackRestore === 'function' && typeof soljson._malloc === 'function') {
+  soljson.stackRestore(soljson._malloc(STACK_BYTES) + STACK_BYTES - 16);
+}
 const solc = require(path.join(solcDir, 'wrapper.js'))(soljson);
 
 function optionValues(name) {
