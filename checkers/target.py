@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from checkers import compilers, toolchain
+from checkers import compilers, imports, toolchain
 from checkers.compiler_output import first_error
 from checkers.errors import BuildError
 
@@ -55,7 +55,7 @@ class Target:
         # The platform is built with its pinned 0.8.24; a user's project with the release each pragma asks for.
         use = [] if generic else ["--use", str(toolchain.solc())]
         cmd = [str(toolchain.forge()), "build", *use, "--build-info", *(["--force"] if force else []), *paths]
-        env = toolchain.tool_env() | (compilers.build_env(root) if generic else {})
+        env = toolchain.tool_env() | (compilers.build_env(root) | imports.build_env(root) if generic else {})
         proc = _forge(cmd, root, env)
         requirement = compilers.missing_requirement(proc.stdout + proc.stderr) if generic else None
         if requirement:  # an imported library's pragma that no installed release meets: fetch it, once

@@ -1,0 +1,198 @@
+"""Imports as users wrote them: a compatibility map from the Chainlink and OpenZeppelin paths real projects use to
+the packages this toolkit installs, so a file compiles as published.
+
+For every import of the project's own sources that the project's remappings (`forge remappings`: foundry.toml,
+remappings.txt, auto-detected libs) do not resolve, `compat_remappings` finds the file it meant:
+  - Remix-style pinned specifiers, `@chainlink/contracts@1.4.0/src/...`, `@openzeppelin/contracts@4.9.3/...`;
+  - old layouts: Chainlink's `src/v0.8/interfaces/X.sol` (now `src/v0.8/shared/interfaces/`), `src/v0.6`/`v0.7`
+    (kept in @chainlink/contracts 0.8.0), CCIP's `src/v0.8/ccip/...` (now `contracts/...`);
+  - OpenZeppelin 3 / 4 / 5 (paths that moved or went away between majors: `security/`, `utils/Counters.sol`,
+    `math/SafeMath.sol`): a project whose OpenZeppelin imports all exist in one installed release gets that release
+    for the whole package, so its files never mix majors.
+Each answer is a forge remapping (`FOUNDRY_REMAPPINGS`, merged with the project's own): a package prefix, or for a
+file that moved, that one file.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+from checkers import toolchain
+from checkers.compilers import SKIPPED_DIRS
+
+PACKAGES = toolchain.REPO_ROOT / "node_modules"
+# Each package name users import, with the installed folders that may hold what they meant, newest first.
+RELEASES: dict[str, tuple[str, ...]] = {
+    "@chainlink/contracts": ("@chainlink/contracts", "@chainlink/contracts-0.8.0"),
+    "@chainlink/contracts-ccip": ("@chainlink/contracts-ccip",),
+    "@chainlink/local": ("@chainlink/local",),
+    "@openzeppelin/contracts": ("@openzeppelin/contracts", "@openzeppelin/contracts-5.0.2",
+                                "@openzeppelin/contracts-4.9.6", "@openzeppelin/contracts-4.8.3",
+                                "@openzeppelin/contracts-3.4.2"),
+    "@openzeppelin/contracts-upgradeable": ("@openzeppelin/contracts-upgradeable",),
+}
+_IMPORT = re.compile(r"""^\s*import\s+(?:[^"';]*?\s+from\s+)?["']([^"']+)["']""", re.MULTILINE)
+_PINNED = re.compile(r"^(@[^/@]+/[^/@]+)@(\d[^/]*)/(.+)$")
+REMAPPINGS_TIMEOUT_S = 60
+
+
+def project_imports(root: Path) -> dict[str, str]:
+    """Package imports (not ./ or ../) of the project's own sources: path -> first file importing it."""
+    found: dict[str, str] = {}
+    for path in sorted(root.rglob("*.sol")):
+        if SKIPPED_DIRS & set(path.relative_to(root).parts[:-1]):
+            continue
+        text = re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(errors="replace"), flags=re.DOTALL)
+        for match in _IMPORT.finditer(text):
+            target = match.group(1)
+            if not target.startswith("."):
+                found.setdefault(target, str(path.relative_to(root)))
+    return found
+
+
+def project_remappings(root: Path) -> list[tuple[str, str]]:
+    """The project's effective remappings (prefix, target), as forge resolves them."""
+    try:
+        done = subprocess.run([str(toolchain.forge()), "remappings"], cwd=root, env=toolchain.tool_env(),
+                              capture_output=True, text=True, timeout=REMAPPINGS_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    pairs = []
+    for line in done.stdout.splitlines():
+        prefix, sep, target = line.strip().partition("=")
+        if sep:
+            pairs.append((prefix.split(":")[-1], target))
+    return pairs
+
+
+def resolves(path: str, root: Path, remappings: Iterable[tuple[str, str]]) -> bool:
+    """Whether the project itself resolves `path` (longest matching remapping, else relative to its root)."""
+    matching = [(prefix, target) for prefix, target in remappings if path.startswith(prefix)]
+    if matching:
+        prefix, target = max(matching, key=lambda pair: len(pair[0]))
+        resolved = Path(target + path[len(prefix):])
+        return (resolved if resolved.is_absolute() else root / resolved).is_file()
+    return (root / path).is_file()
+
+
+def _split(path: str) -> tuple[str, str | None, str] | None:
+    """(package, pinned version or None, path inside the package) for a known package; None otherwise."""
+    pinned = _PINNED.match(path)
+    if pinned:
+        package, version, rest = pinned.groups()
+    else:
+        package = next((name for name in sorted(RELEASES, key=len, reverse=True) if path.startswith(name + "/")), None)
+        if package is None:
+            return None
+        version, rest = None, path[len(package) + 1:]
+    return (package, version, rest) if package in RELEASES else None
+
+
+def _folders(package: str, version: str | None) -> list[Path]:
+    """Installed folders for `package`, the one matching a pinned version's major (and minor) first."""
+    folders = [PACKAGES / name for name in RELEASES[package] if (PACKAGES / name).is_dir()]
+    if version is None:
+        return folders
+
+    def distance(folder: Path) -> tuple[int, int]:
+        installed = _version_of(folder)
+        asked = [int(p) for p in re.findall(r"\d+", version)[:2]] + [0, 0]
+        return (abs(installed[0] - asked[0]) * 100, abs(installed[1] - asked[1]))
+
+    return sorted(folders, key=distance)
+
+
+def _version_of(folder: Path) -> tuple[int, int]:
+    import json
+
+    try:
+        parts = json.loads((folder / "package.json").read_text())["version"].split(".")
+        return int(parts[0]), int(parts[1])
+    except (OSError, ValueError, KeyError, IndexError):
+        return (0, 0)
+
+
+def locate(path: str) -> Path | None:
+    """The installed file an import meant: the same path in a release of its package, else the one file of that
+    name in the package (preferring the same parent folder name), in the releases' order."""
+    split = _split(path)
+    if split is None:
+        return None
+    package, version, rest = split
+    folders = _folders(package, version)
+    for folder in folders:
+        if (folder / rest).is_file():
+            return folder / rest
+    wanted = Path(rest)
+    for folder in folders:
+        same_name = [p for p in folder.rglob(wanted.name) if "test" not in p.relative_to(folder).parts
+                     and "node_modules" not in p.relative_to(folder).parts]
+        if same_name:
+            same_parent = [p for p in same_name if p.parent.name == wanted.parent.name]
+            return min(same_parent or same_name, key=lambda p: len(p.parts))
+    return None
+
+
+def whole_package(package: str, version: str | None, rests: list[str]) -> Path | None:
+    """The first installed release of `package` (nearest a pinned version first) that holds every one of `rests` as
+    written, so a project keeps one release of a package for all its imports (never two OpenZeppelin majors)."""
+    for folder in _folders(package, version):
+        if all((folder / rest).is_file() for rest in rests):
+            return folder
+    return None
+
+
+def baseline(own: list[tuple[str, str]]) -> list[str]:
+    """Remappings for the packages the project does not map itself, and the pinned OpenZeppelin specifiers the
+    installed Chainlink packages import (`@openzeppelin/contracts@5.0.2/...`)."""
+    mapped = {prefix for prefix, _ in own}
+    found = [f"{name}/={PACKAGES / folders[0]}/" for name, folders in RELEASES.items()
+             if f"{name}/" not in mapped and (PACKAGES / folders[0]).is_dir()]
+    for folder in sorted(PACKAGES.glob("@openzeppelin/contracts-[0-9]*")):
+        prefix = "@openzeppelin/contracts@" + folder.name.removeprefix("contracts-") + "/"
+        if prefix not in mapped:
+            found.append(f"{prefix}={folder}/")
+    return found
+
+
+def _pairs(remappings: list[str]) -> list[tuple[str, str]]:
+    return [(r.split("=", 1)[0], r.split("=", 1)[1]) for r in remappings]
+
+
+def compat_remappings(root: Path) -> list[str]:
+    """Remappings that make the project's imports resolve as written: the baseline for packages it does not map,
+    then, for imports still unresolved, a whole release of their package (or pinned specifier) when one holds all
+    of them, else the one file each meant. Empty when the project imports no package."""
+    imports = project_imports(root)
+    if not imports:
+        return []
+    own = project_remappings(root)
+    remappings = baseline(own)
+    unresolved = [path for path in imports if not resolves(path, root, own + _pairs(remappings))]
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for path in unresolved:
+        split = _split(path)
+        if split is not None:
+            groups.setdefault((split[0], split[1]), []).append(split[2])
+    handled: set[str] = set()
+    for (package, version), rests in groups.items():
+        folder = whole_package(package, version, rests)
+        if folder is None:
+            continue
+        prefix = f"{package}@{version}/" if version else f"{package}/"
+        remappings = [r for r in remappings if not r.startswith(prefix + "=")] + [f"{prefix}={folder}/"]
+        handled |= {prefix + rest for rest in rests}
+    for path in unresolved:
+        if path not in handled:
+            target = locate(path)
+            if target is not None:
+                remappings.append(f"{path}={target}")
+    return remappings
+
+
+def build_env(root: Path) -> dict[str, str]:
+    """forge's environment for the project's imports (FOUNDRY_REMAPPINGS is merged with the project's own)."""
+    remappings = compat_remappings(root)
+    return {"FOUNDRY_REMAPPINGS": "\n".join(remappings)} if remappings else {}
