@@ -103,7 +103,7 @@ class Spec:
     mutants: tuple[str, ...] = ()  # mutant names (file stems under contracts/mutants/) that must violate it
     accepted_risk: str | None = None  # justification when a violation is accepted and mitigated
     exemptions: Mapping[str, str] = field(default_factory=dict)  # "Contract.function" -> reason
-    generic: bool = False  # applies to any Foundry project (--project), not only the platform
+    generic: bool = False  # applies to any Foundry or Hardhat project (--project), not only the platform
     # Why a spec of a generic kind (a CCIP or structure rule) still applies to the platform only: a platform policy
     # or a committed platform baseline. Said in --project reports; None for generic specs and for specs whose
     # platform contracts say it.

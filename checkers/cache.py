@@ -84,7 +84,7 @@ def harness_sources(target: Target, spec: Spec) -> list[Path]:
     for artifact in artifacts:
         sources = _artifact_sources(artifact)
         if not sources:
-            src = target.root / "src"
+            src = target.root / target.layout.src
             return sorted(p for p in src.rglob("*") if p.is_file()) if src.is_dir() else []
         found.update(target.root / path for path, _ in sources)
     return sorted(found)
@@ -188,7 +188,7 @@ class TargetHasher:
     def src_tree(self) -> str:
         if self._src is None:
             digest = hashlib.sha256()
-            src = self.target.root / "src"
+            src = self.target.root / self.target.layout.src
             for path in sorted(src.rglob("*")) if src.is_dir() else ():
                 if path.is_file():
                     digest.update(str(path.relative_to(src)).encode())

@@ -39,7 +39,7 @@ COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
 DESCRIPTIONS: dict[str, tuple[str, str]] = {  # name -> (one-line help in `verify -h`, description in `verify X -h`)
     "all": ("check every spec",
             "Check every spec of the catalogue on the platform (contracts/), or with --project the generic specs "
-            "on any Foundry project, and write the reports to --out."),
+            "on any Foundry or Hardhat project, and write the reports to --out."),
     "list": ("list the catalogue (runs nothing)",
              "List the catalogue: each spec with its category, severity, title, engines and the hand-written "
              "mutants it must catch. Runs nothing."),
@@ -159,7 +159,7 @@ def _add_option(parser: argparse.ArgumentParser, name: str) -> None:
         add("--no-progress", dest="progress", action="store_const", const=False,
             help="no progress bar or per-check lines on stderr (the summary still prints)")
     elif name == "project":
-        add("--project", metavar="PATH", help="any Foundry project: run the generic specs on it")
+        add("--project", metavar="PATH", help="any Foundry or Hardhat project: run the generic specs on it")
     elif name == "shard":
         add("--shard", type=_shard, metavar="K/N",
             help="run only the K-th of N deterministic parts of the (spec, engine, target) checks, e.g. on a CI "

@@ -29,7 +29,7 @@ class Config:
     formats: tuple[str, ...] = FORMATS
     cache: bool = True
     cache_dir: Path = toolchain.REPO_ROOT / ".verify-cache" / "results"
-    project: Path | None = None  # any Foundry project: only generic specs run on it
+    project: Path | None = None  # any Foundry or Hardhat project: only generic specs run on it
     platform: Path = toolchain.PLATFORM_PROJECT
     strict: bool = True  # UNKNOWN / VACUOUS / ERROR (and specs with every check SKIPPED) fail with exit 3
     progress: bool = True
@@ -109,6 +109,13 @@ def build_config(
     unknown = sorted(set(config.formats) - set(FORMATS))
     if unknown:
         raise ConfigError(f"format {unknown[0]!r} is unknown (known: {', '.join(FORMATS)})")
-    if config.project is not None and not (config.project / "foundry.toml").exists():
-        raise ConfigError(f"--project {config.project}: not a Foundry project (no foundry.toml)")
+    if config.project is not None and not _is_project(config.project):
+        raise ConfigError(f"--project {config.project}: not a Foundry project (no foundry.toml) nor a Hardhat "
+                          f"project (no hardhat.config.*)")
     return config
+
+
+def _is_project(root: Path) -> bool:
+    from checkers.layout import HARDHAT_CONFIGS
+
+    return (root / "foundry.toml").exists() or any((root / name).exists() for name in HARDHAT_CONFIGS)

@@ -32,6 +32,7 @@ RELEASES: dict[str, tuple[str, ...]] = {
                                 "@openzeppelin/contracts-4.9.6", "@openzeppelin/contracts-4.8.3",
                                 "@openzeppelin/contracts-3.4.2"),
     "@openzeppelin/contracts-upgradeable": ("@openzeppelin/contracts-upgradeable",),
+    "forge-std": ("@layerzerolabs/toolbox-foundry/lib/forge-std",),  # `forge init`'s lib/forge-std, not checked out
 }
 _IMPORT = re.compile(r"""^\s*import\s+(?:[^"';]*?\s+from\s+)?["']([^"']+)["']""", re.MULTILINE)
 _PINNED = re.compile(r"^(@[^/@]+/[^/@]+)@(\d[^/]*)/(.+)$")
@@ -79,6 +80,8 @@ def resolves(path: str, root: Path, remappings: Iterable[tuple[str, str]]) -> bo
 
 def _split(path: str) -> tuple[str, str | None, str] | None:
     """(package, pinned version or None, path inside the package) for a known package; None otherwise."""
+    if path.startswith("forge-std/"):  # forge-std/Test.sol means forge-std/src/Test.sol (forge's auto-remapping)
+        return "forge-std", None, "src/" + path.removeprefix("forge-std/")
     pinned = _PINNED.match(path)
     if pinned:
         package, version, rest = pinned.groups()

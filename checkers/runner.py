@@ -34,6 +34,7 @@ from checkers.base import Checker, Finding, Spec, Verdict
 from checkers.cache import ResultCache, TargetHasher, check_key
 from checkers.config import Config
 from checkers.engines import ENGINES, engine_rank, load_engine
+from checkers.layout import layout
 from checkers.mutants import Mutant, build_mutant
 from checkers.results import CheckResult, MutantResult, apply_accepted_risk, kills
 from checkers.target import Target
@@ -361,13 +362,14 @@ def build_target(root: Path, label: str, generic: bool = False) -> Target:
     """Target.build, skipped when the compiler inputs are byte-identical to the last successful build.
 
     forge's own no-op build still starts the solc-js wrapper (~1-4 s here); a warm `verify all` must stay under
-    5 s. The stamp (in forge's cache/ dir) hashes foundry.toml, remappings, every .sol under src/, test/, script/
-    and the toolchain lock; anything else forge would notice (a deleted out/ file) falls back to a real build.
+    5 s. The stamp (in forge's cache dir) hashes the build configuration, every .sol under src/ (or contracts/),
+    test/, script/ and the toolchain lock; anything else forge would notice (a deleted out/ file) falls back to a real build.
     """
     root = root.resolve()
-    stamp = root / "cache" / BUILD_STAMP
+    lay = layout(root)
+    stamp = lay.cache / BUILD_STAMP
     key = _build_inputs(root)
-    if stamp.exists() and stamp.read_text() == key and (root / "out").is_dir():
+    if stamp.exists() and stamp.read_text() == key and lay.out.is_dir():
         return Target(root=root, label=label, generic=generic)
     target = Target.build(root, label=label, generic=generic)
     stamp.parent.mkdir(parents=True, exist_ok=True)
@@ -380,12 +382,12 @@ def _build_inputs(root: Path) -> str:
 
     from checkers import toolchain
 
+    lay = layout(root)
     digest = hashlib.sha256()
-    for extra in (root / "foundry.toml", root / "remappings.txt", toolchain.REPO_ROOT / "package-lock.json",
-                  toolchain.SOLC_WRAPPER):
+    for extra in (*lay.config_files, toolchain.REPO_ROOT / "package-lock.json", toolchain.SOLC_WRAPPER):
         digest.update(str(extra).encode())
         digest.update(extra.read_bytes() if extra.exists() else b"-")
-    for directory in ("src", "test", "script"):
+    for directory in (lay.src, "test", "script"):
         base = root / directory
         for path in sorted(base.rglob("*.sol")) if base.is_dir() else ():
             digest.update(str(path.relative_to(root)).encode())

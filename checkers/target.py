@@ -13,6 +13,7 @@ from typing import Any
 from checkers import compilers, imports, toolchain
 from checkers.compiler_output import first_error
 from checkers.errors import BuildError
+from checkers.layout import ProjectLayout, layout
 
 BUILD_TIMEOUT_S = 600
 
@@ -40,8 +41,12 @@ class Target:
     _artifacts: dict[str, Artifact] = field(default_factory=dict, repr=False)
 
     @property
+    def layout(self) -> ProjectLayout:
+        return layout(self.root)
+
+    @property
     def out_dir(self) -> Path:
-        return self.root / "out"
+        return self.layout.out
 
     @classmethod
     def build(
@@ -50,12 +55,14 @@ class Target:
     ) -> "Target":
         """Build with forge; `paths` limits the build to those source paths (e.g. ("src",) for mutants)."""
         root = root.resolve()
-        if not (root / "foundry.toml").exists():
-            raise BuildError(f"{root}: not a Foundry project (no foundry.toml)")
+        lay = layout(root)  # a Foundry or a Hardhat project, or a one-line error
         # The platform is built with its pinned 0.8.24; a user's project with the release each pragma asks for.
         use = [] if generic else ["--use", str(toolchain.solc())]
-        cmd = [str(toolchain.forge()), "build", *use, "--build-info", *(["--force"] if force else []), *paths]
-        env = toolchain.tool_env() | (compilers.build_env(root) | imports.build_env(root) if generic else {})
+        cmd = [str(toolchain.forge()), "build", "--root", str(root), *use, "--build-info",
+               *(["--force"] if force else []), *paths]
+        env = toolchain.tool_env() | lay.forge_env()
+        if generic:
+            env |= compilers.build_env(root) | imports.build_env(root)
         proc = _forge(cmd, root, env)
         requirement = compilers.missing_requirement(proc.stdout + proc.stderr) if generic else None
         if requirement:  # an imported library's pragma that no installed release meets: fetch it, once
@@ -68,13 +75,14 @@ class Target:
 
     @cached_property
     def artifacts(self) -> dict[str, Artifact]:
-        """Artefacts of the project's own sources (src/), keyed by contract name."""
+        """Artefacts of the project's own sources (its src/ or contracts/), keyed by contract name."""
         found: dict[str, Artifact] = {}
+        src = self.layout.src + "/"
         for path in sorted(self.out_dir.glob("*.sol/*.json")):
             data = json.loads(path.read_text())
             source = data.get("metadata", {}).get("settings", {}).get("compilationTarget", {})
             source_path = next(iter(source), "")
-            if not source_path.startswith("src/"):
+            if not source_path.startswith(src):
                 continue
             name = path.stem
             found[name] = Artifact(

@@ -15,7 +15,7 @@ ENGINES_DIR = CHECKERS / "engines"
 # What an engine may import from outside its own package (docs/architecture.md, "Who may import what").
 ENGINE_MAY_IMPORT = {
     "checkers", "checkers.base", "checkers.config", "checkers.target", "checkers.toolchain", "checkers.errors",
-    "checkers.processes", "checkers.atomic", "checkers.mutants",
+    "checkers.processes", "checkers.atomic", "checkers.mutants", "checkers.layout",
 }
 ENGINE_ENTRY_POINT_MAY_IMPORT = {"checkers.catalogue"}  # an engine's own `python -m` entry point (__main__.py)
 SHARED_ENGINE_PACKAGE = "checkers.engines.sequence"  # used by fuzz, halmos, manticore and props

@@ -15,46 +15,13 @@ import json
 import os
 import shutil
 import tempfile
-import tomllib
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from checkers import toolchain
 from checkers.errors import BuildError
-
-
-@dataclass(frozen=True)
-class ProjectLayout:
-    root: Path
-    src: str  # e.g. "src"
-    out: Path
-    cache: Path
-
-    @property
-    def build_info_dir(self) -> Path:
-        return self.out / "build-info"
-
-
-def layout(root: Path) -> ProjectLayout:
-    root = root.resolve()
-    toml = root / "foundry.toml"
-    if not toml.exists():
-        raise BuildError(f"{root}: not a Foundry project (no foundry.toml)")
-    try:
-        profile = tomllib.loads(toml.read_text()).get("profile", {}).get("default", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise BuildError(f"{toml}: invalid TOML: {exc}") from None
-    src = str(profile.get("src", "src")).strip("/").removeprefix("./")
-    out = root / str(profile.get("out", "out"))
-    cache = root / str(profile.get("cache_path", "cache"))
-    return ProjectLayout(root, src, out, cache)
-
-
-def is_src_path(relative: str, src: str) -> bool:
-    """A path relative to the project root lies under its own src/ (not node_modules/…/src/)."""
-    return relative.replace("\\", "/").removeprefix("./").startswith(src + "/")
+from checkers.layout import ProjectLayout, is_src_path, layout  # noqa: F401 - re-exported for the rules
 
 
 def fingerprint(lay: ProjectLayout) -> tuple:
@@ -148,14 +115,20 @@ def _import_closure(sources: dict, roots: set[str]) -> set[str]:
 
 
 @contextmanager
-def _tool_path() -> Iterator[None]:
-    """crytic-compile runs `forge config --json`: put our forge first on PATH for the call."""
-    saved = os.environ.get("PATH", "")
-    os.environ["PATH"] = toolchain.tool_env()["PATH"]
+def _tool_env(lay: ProjectLayout) -> Iterator[None]:
+    """crytic-compile runs `forge config --json`: our forge first on PATH, and the layout's forge settings (a
+    Hardhat project is read as forge built it), for the call."""
+    changes = {"PATH": toolchain.tool_env()["PATH"], **lay.forge_env()}
+    saved = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
     try:
         yield
     finally:
-        os.environ["PATH"] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def load(root: Path):
@@ -167,13 +140,13 @@ def load(root: Path):
     scratch = Path(tempfile.mkdtemp(prefix="slither-bi-"))
     try:
         owned = filtered_build_infos(lay, scratch / "build-info")
-        with _tool_path():
+        with _tool_env(lay):
             try:
-                cc = CryticCompile(
-                    str(lay.root),
-                    foundry_ignore_compile=True,
-                    foundry_build_info_directory=str(scratch / "build-info"),
-                )
+                # forge's build-info has Hardhat's shape; crytic-compile's Foundry loader insists on a foundry.toml
+                cc = (CryticCompile(str(lay.root), compile_force_framework="hardhat", hardhat_ignore_compile=True,
+                                    hardhat_artifacts_directory=str(scratch)) if lay.kind == "hardhat" else
+                      CryticCompile(str(lay.root), foundry_ignore_compile=True,
+                                    foundry_build_info_directory=str(scratch / "build-info")))
             except Exception as exc:  # crytic-compile raises its own types; keep one line
                 raise BuildError(f"{lay.root}: crytic-compile could not load the build: {_one_line(exc)}") from None
             try:
