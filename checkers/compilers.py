@@ -89,12 +89,17 @@ def render(version: Version) -> str:
 
 
 # ---- what a project asks for -------------------------------------------------------------------------------
+def own_sources(root: Path) -> list[Path]:
+    """The project's own .sol files: not dependencies, not build output (forge names artefact folders X.sol)."""
+    return [path for path in sorted(root.rglob("*.sol")) if path.is_file()
+            and not any(part in SKIPPED_DIRS or part.startswith(("out-", "cache-"))
+                        for part in path.relative_to(root).parts[:-1])]
+
+
 def requirements(root: Path) -> dict[str, str]:
     """Pragma requirement -> the first file (relative to root) that states it, over the project's own sources."""
     found: dict[str, str] = {}
-    for path in sorted(root.rglob("*.sol")):
-        if SKIPPED_DIRS & set(path.relative_to(root).parts[:-1]):
-            continue
+    for path in own_sources(root):
         try:
             text = path.read_text(errors="replace")
         except OSError:

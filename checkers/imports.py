@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from checkers import toolchain
-from checkers.compilers import SKIPPED_DIRS
+from checkers.compilers import own_sources
 
 PACKAGES = toolchain.REPO_ROOT / "node_modules"
 # Each package name users import, with the installed folders that may hold what they meant, newest first.
@@ -42,9 +42,7 @@ REMAPPINGS_TIMEOUT_S = 60
 def project_imports(root: Path) -> dict[str, str]:
     """Package imports (not ./ or ../) of the project's own sources: path -> first file importing it."""
     found: dict[str, str] = {}
-    for path in sorted(root.rglob("*.sol")):
-        if SKIPPED_DIRS & set(path.relative_to(root).parts[:-1]):
-            continue
+    for path in own_sources(root):
         text = re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(errors="replace"), flags=re.DOTALL)
         for match in _IMPORT.finditer(text):
             target = match.group(1)
@@ -80,8 +78,6 @@ def resolves(path: str, root: Path, remappings: Iterable[tuple[str, str]]) -> bo
 
 def _split(path: str) -> tuple[str, str | None, str] | None:
     """(package, pinned version or None, path inside the package) for a known package; None otherwise."""
-    if path.startswith("forge-std/"):  # forge-std/Test.sol means forge-std/src/Test.sol (forge's auto-remapping)
-        return "forge-std", None, "src/" + path.removeprefix("forge-std/")
     pinned = _PINNED.match(path)
     if pinned:
         package, version, rest = pinned.groups()

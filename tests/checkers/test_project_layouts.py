@@ -45,3 +45,13 @@ def test_neither_kind_is_one_clear_error(tmp_path) -> None:
     with pytest.raises(BuildError, match="not a Foundry project .* nor a Hardhat project"):
         layout(tmp_path)
     assert layout(FIXTURES / "hardhat_project").src == "contracts"
+
+
+def test_a_built_project_copied_elsewhere_builds_again(tmp_path) -> None:
+    """Its build output (forge's X.sol artefact folders in out-verify/) is not mistaken for sources."""
+    code, _, root = _verify(tmp_path, "hardhat_project")
+    moved = tmp_path / "moved"
+    shutil.copytree(root, moved / "hardhat_project")
+    out = tmp_path / "out2"
+    assert cli.main(["all", "--project", str(moved / "hardhat_project"), "--out", str(out), "--cache-dir",
+                     str(tmp_path / "cache2"), "--no-progress", "--jobs", "1"]) == code == 1
