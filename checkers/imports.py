@@ -20,20 +20,32 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from checkers import toolchain
-from checkers.compilers import own_sources
+from checkers.compilers import own_sources, satisfies
 
 PACKAGES = toolchain.REPO_ROOT / "node_modules"
 # Each package name users import, with the installed folders that may hold what they meant, newest first.
 RELEASES: dict[str, tuple[str, ...]] = {
     "@chainlink/contracts": ("@chainlink/contracts", "@chainlink/contracts-0.8.0"),
-    "@chainlink/contracts-ccip": ("@chainlink/contracts-ccip",),
+    "@chainlink/contracts-ccip": ("@chainlink/contracts-ccip", "@chainlink/contracts-ccip-1.4.0"),  # 1.4: src/v0.8/ccip
     "@chainlink/local": ("@chainlink/local",),
     "@openzeppelin/contracts": ("@openzeppelin/contracts", "@openzeppelin/contracts-5.0.2",
                                 "@openzeppelin/contracts-4.9.6", "@openzeppelin/contracts-4.8.3",
                                 "@openzeppelin/contracts-3.4.2"),
     "@openzeppelin/contracts-upgradeable": ("@openzeppelin/contracts-upgradeable",),
+    "solady": ("solady",),
     "forge-std": ("@layerzerolabs/toolbox-foundry/lib/forge-std",),  # `forge init`'s lib/forge-std, not checked out
 }
+# Packages whose files moved between each other (OwnerIsCreator went from contracts-ccip to contracts; CCIP's files
+# once lived in contracts/src/v0.8/ccip): a moved file is also looked for there, after the package's own releases.
+RELATED: dict[str, tuple[str, ...]] = {
+    "@chainlink/contracts-ccip": ("@chainlink/contracts",),
+    "@chainlink/contracts": ("@chainlink/contracts-ccip",),
+}
+# Checkouts of a package under another name (CCIP's pre-npm git submodule).
+PREFIX_ALIASES = {"chainlink-ccip/contracts/": "@chainlink/contracts-ccip/"}
+# Compiler releases a choice of library release is checked against (any pragma pair one of them meets compiles).
+_PROBES = [(0, 8, patch) for patch in range(38)] + [(0, 7, 6), (0, 6, 12), (0, 5, 17)]
+_VENDORED_OZ = re.compile(r"/vendor/openzeppelin-solidity/v(\d+\.\d+\.\d+)/contracts/(.+)$")
 _IMPORT = re.compile(r"""^\s*import\s+(?:[^"';]*?\s+from\s+)?["']([^"']+)["']""", re.MULTILINE)
 _PINNED = re.compile(r"^(@[^/@]+/[^/@]+)@(\d[^/]*)/(.+)$")
 REMAPPINGS_TIMEOUT_S = 60
@@ -48,6 +60,17 @@ def project_imports(root: Path) -> dict[str, str]:
             target = match.group(1)
             if not target.startswith("."):
                 found.setdefault(target, str(path.relative_to(root)))
+    return found
+
+
+def importer_pragmas(root: Path) -> dict[str, list[str]]:
+    """Import path -> the pragma requirements of every own file importing it."""
+    found: dict[str, list[str]] = {}
+    for path in own_sources(root):
+        text = re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(errors="replace"), flags=re.DOTALL)
+        requirements = pragmas(path)
+        for match in _IMPORT.finditer(text):
+            found.setdefault(match.group(1), []).extend(requirements)
     return found
 
 
@@ -78,6 +101,9 @@ def resolves(path: str, root: Path, remappings: Iterable[tuple[str, str]]) -> bo
 
 def _split(path: str) -> tuple[str, str | None, str] | None:
     """(package, pinned version or None, path inside the package) for a known package; None otherwise."""
+    for old, new in PREFIX_ALIASES.items():
+        if path.startswith(old):
+            path = new + path[len(old):]
     pinned = _PINNED.match(path)
     if pinned:
         package, version, rest = pinned.groups()
@@ -116,6 +142,9 @@ def _version_of(folder: Path) -> tuple[int, int]:
 def locate(path: str) -> Path | None:
     """The installed file an import meant: the same path in a release of its package, else the one file of that
     name in the package (preferring the same parent folder name), in the releases' order."""
+    vendored = _VENDORED_OZ.search(path)
+    if vendored:  # Chainlink's vendored OpenZeppelin copy of release X: that release of OpenZeppelin
+        return locate(f"@openzeppelin/contracts@{vendored.group(1)}/{vendored.group(2)}")
     split = _split(path)
     if split is None:
         return None
@@ -125,7 +154,8 @@ def locate(path: str) -> Path | None:
         if (folder / rest).is_file():
             return folder / rest
     wanted = Path(rest)
-    for folder in folders:
+    related = [PACKAGES / name for name in RELATED.get(package, ()) if (PACKAGES / name).is_dir()]
+    for folder in folders + related:
         same_name = [p for p in folder.rglob(wanted.name) if "test" not in p.relative_to(folder).parts
                      and "node_modules" not in p.relative_to(folder).parts]
         if same_name:
@@ -134,13 +164,33 @@ def locate(path: str) -> Path | None:
     return None
 
 
-def whole_package(package: str, version: str | None, rests: list[str]) -> Path | None:
+def whole_package(package: str, version: str | None, rests: list[str],
+                  importers: tuple[str, ...] = ()) -> Path | None:
     """The first installed release of `package` (nearest a pinned version first) that holds every one of `rests` as
-    written, so a project keeps one release of a package for all its imports (never two OpenZeppelin majors)."""
+    written and whose files' pragmas one compiler can meet together with the importing files' (`importers`, their
+    pragma requirements): a project keeps one release of a package for all its imports (never two OpenZeppelin
+    majors), and a file pinned to 0.8.19 gets OpenZeppelin 4.9 rather than 5 (^0.8.20)."""
     for folder in _folders(package, version):
-        if all((folder / rest).is_file() for rest in rests):
+        if all((folder / rest).is_file() for rest in rests) and _compilable(
+                list(importers) + [r for rest in rests for r in pragmas(folder / rest)]):
             return folder
     return None
+
+
+def pragmas(path: Path) -> list[str]:
+    """The `pragma solidity` requirements of one file."""
+    try:
+        text = re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(errors="replace"), flags=re.DOTALL)
+    except OSError:
+        return []
+    return [" ".join(m.group(1).split()) for m in re.finditer(r"pragma\s+solidity\s+([^;]+);", text)]
+
+
+def _compilable(requirements: list[str]) -> bool:
+    try:
+        return any(all(satisfies(probe, r) for r in requirements) for probe in _PROBES)
+    except ValueError:
+        return True  # a requirement we cannot read: let the compiler say
 
 
 def baseline(own: list[tuple[str, str]]) -> list[str]:
@@ -167,24 +217,26 @@ def compat_remappings(root: Path) -> list[str]:
     imports = project_imports(root)
     if not imports:
         return []
+    importers = importer_pragmas(root)
     own = project_remappings(root)
     remappings = baseline(own)
-    unresolved = [path for path in imports if not resolves(path, root, own + _pairs(remappings))]
+    ours = [path for path in imports if not resolves(path, root, own)]  # what the project leaves to this map
     groups: dict[tuple[str, str | None], list[str]] = {}
-    for path in unresolved:
+    for path in ours:
         split = _split(path)
         if split is not None:
             groups.setdefault((split[0], split[1]), []).append(split[2])
     handled: set[str] = set()
     for (package, version), rests in groups.items():
-        folder = whole_package(package, version, rests)
+        prefix = f"{package}@{version}/" if version else f"{package}/"
+        asking = tuple(r for path, rs in importers.items() if path.startswith(prefix) for r in rs)
+        folder = whole_package(package, version, rests, asking)
         if folder is None:
             continue
-        prefix = f"{package}@{version}/" if version else f"{package}/"
         remappings = [r for r in remappings if not r.startswith(prefix + "=")] + [f"{prefix}={folder}/"]
         handled |= {prefix + rest for rest in rests}
-    for path in unresolved:
-        if path not in handled:
+    for path in ours:
+        if path not in handled and not resolves(path, root, own + _pairs(remappings)):
             target = locate(path)
             if target is not None:
                 remappings.append(f"{path}={target}")

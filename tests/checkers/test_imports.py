@@ -19,7 +19,14 @@ def test_moved_files_are_found_where_the_installed_release_keeps_them() -> None:
     assert _relative(imports.locate("@chainlink/contracts/src/v0.8/interfaces/AutomationCompatibleInterface.sol")) \
         .endswith("AutomationCompatibleInterface.sol")
     assert _relative(imports.locate("@chainlink/contracts-ccip/src/v0.8/ccip/applications/CCIPReceiver.sol")) == \
-        "@chainlink/contracts-ccip/contracts/applications/CCIPReceiver.sol"
+        "@chainlink/contracts-ccip-1.4.0/src/v0.8/ccip/applications/CCIPReceiver.sol"  # the last release laid out so
+    assert _relative(imports.locate("@chainlink/contracts-ccip/src/v0.8/shared/access/OwnerIsCreator.sol")) == \
+        "@chainlink/contracts-ccip-1.4.0/src/v0.8/shared/access/OwnerIsCreator.sol"
+    assert _relative(imports.locate("@chainlink/contracts-ccip/contracts/NoSuch/OwnerIsCreator.sol")).endswith(
+        "access/OwnerIsCreator.sol")  # moved to another package: found in @chainlink/contracts too
+    assert _relative(imports.locate(
+        "@chainlink/contracts-ccip/src/v0.8/vendor/openzeppelin-solidity/v4.8.3/contracts/token/ERC20/IERC20.sol")) \
+        == "@openzeppelin/contracts-4.8.3/token/ERC20/IERC20.sol"  # a vendored OpenZeppelin copy: that release
     assert _relative(imports.locate("@chainlink/contracts/src/v0.6/interfaces/AggregatorV3Interface.sol")) == \
         "@chainlink/contracts-0.8.0/src/v0.6/interfaces/AggregatorV3Interface.sol"
     assert imports.locate("@chainlink/contracts/src/v0.8/NoSuchThing.sol") is None
@@ -32,6 +39,14 @@ def test_a_pinned_specifier_gets_the_nearest_installed_release() -> None:
         "@openzeppelin/contracts-4.9.6/utils/Counters.sol"
     assert _relative(imports.locate("@openzeppelin/contracts@3.4.0/math/SafeMath.sol")) == \
         "@openzeppelin/contracts-3.4.2/math/SafeMath.sol"
+
+
+def test_the_release_chosen_compiles_with_the_importing_files_pragma() -> None:
+    """A file pinned to =0.8.19 cannot use OpenZeppelin 5 (^0.8.20): 4.9.6 holds the same path and compiles."""
+    assert imports.whole_package("@openzeppelin/contracts", None, ["access/Ownable.sol"], ("=0.8.19",)).name == \
+        "contracts-4.9.6"
+    assert imports.whole_package("@openzeppelin/contracts", None, ["access/Ownable.sol"], ("^0.8.20",)).name == \
+        "contracts"
 
 
 def test_one_openzeppelin_release_serves_all_of_a_projects_imports() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from slither.core.declarations import Contract
-from slither.core.solidity_types import ElementaryType
+from slither.core.solidity_types import ElementaryType, MappingType
 from slither.detectors.abstract_detector import DetectorClassification
 
 from checkers.engines.slither import flow
@@ -73,10 +73,13 @@ def _runs_once(f) -> bool:
 
 
 def _configured(f, trace: flow.Trace, contract: Contract) -> list[str]:
-    """By effect: state `f` replaces from its arguments (not read-modify-write, not keyed by or holding the
-    caller) that another function of the contract reads: what that function's behaviour is configured by."""
+    """By effect: state `f` sets to a value its caller chose (an argument; not read-modify-write, not keyed by or
+    holding the caller), at a location its caller chose (a scalar, or a mapping entry keyed by an argument, not a
+    fresh record keyed by a counter), that another function of the contract reads: what configures it."""
+    mappings = {v.name for v in contract.state_variables if isinstance(v.type, MappingType)}
     replaced = {e.name for e in trace.of("write")
-                if "param" in e.tags and "caller" not in e.tags and f"sv:{e.name}" not in e.value}
+                if "input" in e.value and "caller" not in e.tags and f"sv:{e.name}" not in e.value
+                and (e.name not in mappings or "input" in e.key)}
     if not replaced:
         return []
     read_elsewhere = {v.name for g in contract.functions if g is not f and g.is_implemented

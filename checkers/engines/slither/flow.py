@@ -4,7 +4,8 @@
 returns an ordered trace of events: guards (conditions, with the tags of what they read), state writes (with
 the tags of their index/value), external calls, pauses and try/catch regions. Tags name where a value comes
 from: fields of a CCIP message ("chain", "sender", "messageId", "data"), a feed answer / timestamp ("answer",
-"updatedAt"), performData ("pd"), any parameter ("param"), storage ("state" and "sv:<name>"), external call
+"updatedAt"), performData ("pd"), any parameter ("param"; "input" only for the walked function's own parameters,
+i.e. what its caller chose, not what an inlined callee received), storage ("state" and "sv:<name>"), external call
 results ("call"), msg.sender ("caller"), block.timestamp ("now"), this ("self").
 It is a structural approximation: branches are visited in source order and loops once.
 """
@@ -68,6 +69,7 @@ class Event:
     in_try_success: bool = False
     depth: int = 0  # 1 = the walked function itself, 2 = a function it calls, ...
     value: frozenset[str] = frozenset()  # writes: the tags of the written value alone (not of the index)
+    key: frozenset[str] = frozenset()  # writes: the tags of the written location (a mapping's index)
 
 
 @dataclass
@@ -85,6 +87,24 @@ class Trace:
 def is_message_type(variable) -> bool:
     t = getattr(variable, "type", None)
     return isinstance(t, UserDefinedType) and isinstance(t.type, Structure) and t.type.name == "Any2EVMMessage"
+
+
+# Data Streams report schemas decoded into plain values instead of a struct: the field types in order, and which
+# positions are the price and the timestamps (v2/v3 crypto reports, v4 real-world-asset reports).
+_REPORT_HEAD = ("bytes32", "uint32", "uint32", "uint192", "uint192", "uint32")
+REPORT_TUPLES: dict[tuple[str, ...], dict[int, str]] = {
+    _REPORT_HEAD + ("int192",): {1: "updatedAt", 2: "updatedAt", 5: "updatedAt", 6: "answer"},
+    _REPORT_HEAD + ("int192", "int192", "int192"): {1: "updatedAt", 2: "updatedAt", 5: "updatedAt", 6: "answer"},
+    _REPORT_HEAD + ("int192", "uint32"): {1: "updatedAt", 2: "updatedAt", 5: "updatedAt", 6: "answer"},
+}
+
+
+def report_tuple(lvalue) -> dict[int, str] | None:
+    """Tags per position when an abi.decode result is a Data Streams report as plain values; else None."""
+    types = getattr(lvalue, "type", None)
+    if not isinstance(types, list):
+        return None
+    return REPORT_TUPLES.get(tuple(str(t) for t in types))
 
 
 def is_report_type(t) -> bool:
@@ -117,7 +137,7 @@ class Walker:
     def run(self, function: Function, initial: dict | None = None) -> Trace:
         taint: dict = {}
         for param in function.parameters:
-            tags = {"param"}
+            tags = {"param", "input"}
             if is_message_type(param):
                 tags.add("msg")
             taint[param] = frozenset(tags)
@@ -149,9 +169,9 @@ class Walker:
         return returns
 
     def _node(self, node: Node, taint: dict, tuples: dict, returns: dict, in_catch: bool, in_success: bool) -> None:
-        def emit(kind: str, tags=frozenset(), name: str = "", value=frozenset()) -> None:
+        def emit(kind: str, tags=frozenset(), name: str = "", value=frozenset(), key=frozenset()) -> None:
             self.trace.events.append(Event(kind, node, frozenset(tags), name, in_catch, in_success, len(self._stack),
-                                           frozenset(value)))
+                                           frozenset(value), frozenset(key)))
 
         self._positions = _try_return_positions(node) if node.type == NodeType.TRY else None
         read_tags: set[str] = set()
@@ -281,6 +301,11 @@ class Walker:
         elif isinstance(ir, SolidityCall):
             if ir.function.name.startswith("abi.decode") and ir.lvalue is not None and is_report_type(ir.lvalue.type):
                 out = reads | {"report"}
+            elif ir.function.name.startswith("abi.decode") and isinstance(ir.lvalue, TupleVariable):
+                fields = report_tuple(ir.lvalue)
+                if fields is not None:
+                    tuples[ir.lvalue] = {i: reads | {"call", fields[i]} if i in fields else reads | {"call"}
+                                         for i in range(len(ir.lvalue.type))}
         elif isinstance(ir, EventCall):
             return frozenset()
         # state writes
@@ -288,7 +313,7 @@ class Walker:
             origin = self._origin(ir.lvalue)
             if isinstance(origin, StateVariable):
                 index_tags = self._tags(ir.lvalue, taint)
-                emit("write", index_tags | reads, origin.name, value=reads)
+                emit("write", index_tags | reads, origin.name, value=reads, key=index_tags)
         if isinstance(ir, Delete):
             origin = self._origin(ir.variable)
             if isinstance(origin, StateVariable):

@@ -33,7 +33,7 @@ def read_sites(function: Function) -> list[str]:
             if name in PRICE_READS:
                 sites.append(f"{name}()")
         elif isinstance(ir, SolidityCall) and ir.function.name.startswith("abi.decode") and ir.lvalue is not None:
-            if flow.is_report_type(ir.lvalue.type):
+            if flow.is_report_type(ir.lvalue.type) or flow.report_tuple(ir.lvalue) is not None:
                 sites.append("Data Streams report")
     return sites
 
