@@ -25,7 +25,7 @@ CONFIG_VAR = re.compile(
     r"cooldown|param|registry|keeper|forwarder|treasury|maxleverage|liquidationbonus|maintenancemargin|"
     r"initialmargin|interestrate|ratemodel)"
 )
-ADMIN_VAR = re.compile(r"(?i)^_?(owner|admin|governance|governor|guardian)$")
+ADMIN_VAR = re.compile(r"(?i)^(?:[is]_|_)?(owner|admin|governance|governor|guardian)$")  # i_owner, s_admin
 
 
 class UnguardedConfigSetter(RuleDetector):
@@ -76,7 +76,8 @@ def _configured(f, trace: flow.Trace, contract: Contract) -> list[str]:
     """By effect: state `f` sets to a value its caller chose (an argument; not read-modify-write, not keyed by or
     holding the caller), at a location its caller chose (a scalar, or a mapping entry keyed by an argument, not a
     fresh record keyed by a counter), that another function of the contract reads: what configures it."""
-    mappings = {v.name for v in contract.state_variables if isinstance(v.type, MappingType)}
+    mappings = {v.name for c in (contract, *contract.inheritance) for v in c.state_variables_declared
+                if isinstance(v.type, MappingType)}  # a base's private mappings too
     replaced = {e.name for e in trace.of("write")
                 if "input" in e.value and "caller" not in e.tags and f"sv:{e.name}" not in e.value
                 and (e.name not in mappings or "input" in e.key)}

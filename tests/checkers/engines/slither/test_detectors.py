@@ -27,7 +27,7 @@ CASES = {
     "pause-coverage": (("BadPausable",), ("GoodPausable",) + RECEIVERS_OK),
     "unguarded-config-setter": (("BadConfig", "BadUnnamedSetter"),
                                 ("GoodConfig", "GoodOwned", "GoodUserState", "GoodRecords") + RECEIVERS_OK),
-    "one-step-admin-rotation": (("BadOneStepOwned", "BadPlainAccessControl", "BadCustomOwner"),
+    "one-step-admin-rotation": (("BadOneStepOwned", "BadPlainAccessControl", "BadCustomOwner", "BadImmutableOwner"),
                                 ("GoodOwned", "GoodConfig", "GoodCustomOwner") + RECEIVERS_OK),
     "cei-transfer-before-write": (("BadVault", "BadEthVault"), ("GoodVault", "GoodPausable")),
 }
