@@ -42,4 +42,15 @@ SPECS = (
                    "emergency stop.",
          severity=Severity.CRITICAL, category="access", contracts=("PlatformAccess",),
          functions=("PlatformAccess.pause", "PlatformAccess.unpause", "PlatformAccess.paused"), engines=("props",)),
+    Spec(id="INT-ACC-09",
+         title="on every module the admin rotates in two steps with the design's one-day delay: proposed by the "
+               "admin, accepted by the new admin only after 1 day (any earlier acceptance refused), and the old "
+               "admin then holds no admin role",
+         rationale="Admin key rotation is a security-finalization step of the design; the delay is the window in "
+                   "which a wrong or hostile proposal is seen and cancelled. A shorter delay (the campaign's "
+                   "surviving mutant: 1 day -> 1 hour) passed every other spec and the whole forge suite.",
+         severity=Severity.HIGH, category="access", contracts=("PlatformAccess",),
+         functions=("PlatformAccess.beginDefaultAdminTransfer", "PlatformAccess.acceptDefaultAdminTransfer",
+                    "PlatformAccess.defaultAdminDelay", "PlatformAccess.defaultAdmin"),
+         engines=("props",), mutants=("M25_AdminDelayShortened",)),
 )

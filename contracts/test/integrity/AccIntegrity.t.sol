@@ -267,4 +267,31 @@ contract AccIntegrity is PlatformFixture {
             module.pause();
         }
     }
+
+    // ---------------------------------------------------------------- INT-ACC-09 admin rotation
+
+    /// on every module the admin rotates in two steps with the design's one-day delay: the admin proposes, the new
+    /// admin's acceptance is refused at any time before the delay has passed and accepted after it, and the old
+    /// admin then holds no admin role
+    function test_INT_ACC_09_adminRotationTakesTwoStepsAndADay(uint256 early) public {
+        early = bound(early, 0, 1 days - 1);
+        PlatformAccess[7] memory modules = _modules();
+        address next = makeAddr("nextAdmin");
+        for (uint256 i = 0; i < modules.length; ++i) {
+            PlatformAccess module = modules[i];
+            assertEq(module.defaultAdminDelay(), 1 days, "the design's rotation delay");
+            uint256 start = block.timestamp;
+            vm.prank(admin);
+            module.beginDefaultAdminTransfer(next);
+            vm.warp(start + early);
+            vm.prank(next);
+            vm.expectRevert();
+            module.acceptDefaultAdminTransfer();
+            vm.warp(start + 1 days + 1);
+            vm.prank(next);
+            module.acceptDefaultAdminTransfer();
+            assertEq(module.defaultAdmin(), next, "rotated to the new admin");
+            assertFalse(module.hasRole(module.DEFAULT_ADMIN_ROLE(), admin), "the old admin holds no admin role");
+        }
+    }
 }
