@@ -16,6 +16,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {CrossChainReceiver, MessageType} from "../../src/CrossChainReceiver.sol";
 import {CrossChainVault} from "../../src/CrossChainVault.sol";
+import {PlatformAccess} from "../../src/access/PlatformAccess.sol";
 import {MockUSDC} from "../mocks/MockUSDC.sol";
 import {P1MockPositionManager, P1MockLiquidationEngine} from "../mocks/P1Mocks.sol";
 
@@ -529,5 +530,14 @@ contract RecvIntegrity is Test {
     function test_INT_RECV_10_getFailedMessageRefusesUnstored(bytes32 id) public {
         vm.expectRevert(abi.encodeWithSelector(CrossChainReceiver.MessageNotStored.selector, id));
         receiver.getFailedMessage(id);
+    }
+
+    /// the constructor refuses a zero vault, position manager or liquidation engine: a receiver wired to nothing
+    /// would accept deliveries it can only fail
+    function test_INT_RECV_10_constructorRefusesZeroWiring(uint8 which) public {
+        address[3] memory wiring = [address(vault), address(pm), address(engine)];
+        wiring[bound(which, 0, 2)] = address(0);
+        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        new CrossChainReceiver(router, wiring[0], wiring[1], wiring[2], admin);
     }
 }
