@@ -184,6 +184,7 @@ def _accept(check: PlannedCheck, findings: list[Finding], cached: bool) -> Check
 def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: str, generic: bool,
             timeout: float, conn: Connection, scope: Path) -> None:
     """Runs in a forked child. Never raises: every outcome goes back as a message."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _DEFERRED)  # forked while the runner held them (_signals_deferred)
     os.setpgrp()  # its own process group: a timeout kills the engine's subprocesses (forge, halmos) too
     processes.adopt(scope)  # temp files under the scope, tools' orphans re-parent here, sessions logged
     target = Target(root=root, label=label, generic=generic)
@@ -304,6 +305,23 @@ def _uninterruptible() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+_DEFERRED = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM (delivered when the block ends). A worker forked inside starts with them held too and
+    releases them first thing (`_worker`)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, stop, on_progress) -> None:
     while batches or running:
         while batches and len(running) < config.jobs:
@@ -313,13 +331,17 @@ def _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, st
             scope = processes.new_scope()
             process = ctx.Process(target=_worker, args=(engines[name], specs, target.root, target.label, target.generic,
                                                         config.timeout, child, scope), daemon=True)
-            try:
-                process.start()
-            except BaseException:
-                processes.end_scope(scope)
-                raise
-            child.close()
-            running[parent] = _Running(process, parent, name, target, list(indices), scope, started=time.monotonic())
+            # An interrupt between the fork and the registration would leave a worker nobody kills (it holds the
+            # run's stdout and its tools run on): SIGINT/SIGTERM wait until the worker is in `running`.
+            with _signals_deferred():
+                try:
+                    process.start()
+                except BaseException:
+                    processes.end_scope(scope)
+                    raise
+                child.close()
+                running[parent] = _Running(process, parent, name, target, list(indices), scope,
+                                           started=time.monotonic())
         for conn in wait(list(running), timeout=0.2):
             state = running[conn]
             try:

@@ -36,6 +36,11 @@ def sessions_engine(monkeypatch):
 def _no_sleeper_left(env):
     """Whatever a test proves, it leaves no process and no workspace behind (old code would leave both)."""
     yield
+    _kill_logged(env)
+
+
+def _kill_logged(env) -> None:
+    """SIGKILL every worker, session and solver the fake engine logged; remove its workspaces."""
     for line in env.ran():
         kind, _, value = line.partition(" ")
         if kind in ("worker", "session", "solver") and processes.alive(int(value)):
@@ -109,15 +114,17 @@ def test_interrupting_verify_kills_every_process_a_check_started(env, sig) -> No
     pythonpath = os.pathsep.join([str(REPO), str(TESTS), os.environ.get("PYTHONPATH", "")])
     verify = subprocess.Popen([sys.executable, "-c", _VERIFY, *env.argv("all"), "--timeout", "600"],
                               env=dict(os.environ, PYTHONPATH=pythonpath), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert _logged(env, "solver"), f"the check never started its tool: {verify.poll()} {env.ran()}"
         verify.send_signal(sig)
         _, err = verify.communicate(timeout=120)
     finally:
+        # whatever happened, nothing of this run may outlive the test (or hold its pipes: communicate would wait)
         if verify.poll() is None:
-            verify.kill()
-            verify.communicate()
+            os.killpg(verify.pid, signal.SIGKILL)  # verify and its workers (its own session)
+            _kill_logged(env)  # the tools, in sessions of their own
+            verify.communicate(timeout=30)
     assert verify.returncode == 130 and "interrupted" in err, err
     _assert_nothing_left(env)
 
