@@ -100,17 +100,23 @@ def requirements(root: Path) -> dict[str, str]:
     """Pragma requirement -> the first file (relative to root) that states it, over the project's own sources."""
     found: dict[str, str] = {}
     for path in own_sources(root):
-        try:
-            text = path.read_text(errors="replace")
-        except OSError:
-            continue
-        for match in _PRAGMA.finditer(_without_comments(text)):
-            found.setdefault(" ".join(match.group(1).split()), str(path.relative_to(root)))
+        for requirement in pragmas(code_of(path)):
+            found.setdefault(requirement, str(path.relative_to(root)))
     return found
 
 
-def _without_comments(text: str) -> str:
+def code_of(path: Path) -> str:
+    """A Solidity file's text without its comments ("" when it cannot be read): what pragma and import scans read."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ""
     return re.sub(r"//[^\n]*|/\*.*?\*/", "", text, flags=re.DOTALL)
+
+
+def pragmas(code: str) -> list[str]:
+    """The `pragma solidity` requirements in comment-free code, whitespace normalised."""
+    return [" ".join(match.group(1).split()) for match in _PRAGMA.finditer(code)]
 
 
 def configured_version(root: Path) -> str | None:

@@ -14,13 +14,14 @@ file that moved, that one file.
 """
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
 from checkers import toolchain
-from checkers.compilers import own_sources, satisfies
+from checkers.compilers import code_of, own_sources, pragmas, satisfies
 
 PACKAGES = toolchain.REPO_ROOT / "node_modules"
 # Each package name users import, with the installed folders that may hold what they meant, newest first.
@@ -51,26 +52,16 @@ _PINNED = re.compile(r"^(@[^/@]+/[^/@]+)@(\d[^/]*)/(.+)$")
 REMAPPINGS_TIMEOUT_S = 60
 
 
-def project_imports(root: Path) -> dict[str, str]:
-    """Package imports (not ./ or ../) of the project's own sources: path -> first file importing it."""
-    found: dict[str, str] = {}
-    for path in own_sources(root):
-        text = re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(errors="replace"), flags=re.DOTALL)
-        for match in _IMPORT.finditer(text):
-            target = match.group(1)
-            if not target.startswith("."):
-                found.setdefault(target, str(path.relative_to(root)))
-    return found
-
-
-def importer_pragmas(root: Path) -> dict[str, list[str]]:
-    """Import path -> the pragma requirements of every own file importing it."""
+def project_imports(root: Path) -> dict[str, list[str]]:
+    """Package imports (not ./ or ../) of the project's own sources: path -> the pragma requirements of the files
+    importing it (one scan serves both what to resolve and which releases those files can compile with)."""
     found: dict[str, list[str]] = {}
     for path in own_sources(root):
-        text = re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(errors="replace"), flags=re.DOTALL)
-        requirements = pragmas(path)
-        for match in _IMPORT.finditer(text):
-            found.setdefault(match.group(1), []).extend(requirements)
+        code = code_of(path)
+        requirements = pragmas(code)
+        for match in _IMPORT.finditer(code):
+            if not match.group(1).startswith("."):
+                found.setdefault(match.group(1), []).extend(requirements)
     return found
 
 
@@ -130,8 +121,6 @@ def _folders(package: str, version: str | None) -> list[Path]:
 
 
 def _version_of(folder: Path) -> tuple[int, int]:
-    import json
-
     try:
         parts = json.loads((folder / "package.json").read_text())["version"].split(".")
         return int(parts[0]), int(parts[1])
@@ -172,18 +161,9 @@ def whole_package(package: str, version: str | None, rests: list[str],
     majors), and a file pinned to 0.8.19 gets OpenZeppelin 4.9 rather than 5 (^0.8.20)."""
     for folder in _folders(package, version):
         if all((folder / rest).is_file() for rest in rests) and _compilable(
-                list(importers) + [r for rest in rests for r in pragmas(folder / rest)]):
+                list(importers) + [r for rest in rests for r in pragmas(code_of(folder / rest))]):
             return folder
     return None
-
-
-def pragmas(path: Path) -> list[str]:
-    """The `pragma solidity` requirements of one file."""
-    try:
-        text = re.sub(r"//[^\n]*|/\*.*?\*/", "", path.read_text(errors="replace"), flags=re.DOTALL)
-    except OSError:
-        return []
-    return [" ".join(m.group(1).split()) for m in re.finditer(r"pragma\s+solidity\s+([^;]+);", text)]
 
 
 def _compilable(requirements: list[str]) -> bool:
@@ -217,7 +197,6 @@ def compat_remappings(root: Path) -> list[str]:
     imports = project_imports(root)
     if not imports:
         return []
-    importers = importer_pragmas(root)
     own = project_remappings(root)
     remappings = baseline(own)
     ours = [path for path in imports if not resolves(path, root, own)]  # what the project leaves to this map
@@ -229,7 +208,7 @@ def compat_remappings(root: Path) -> list[str]:
     handled: set[str] = set()
     for (package, version), rests in groups.items():
         prefix = f"{package}@{version}/" if version else f"{package}/"
-        asking = tuple(r for path, rs in importers.items() if path.startswith(prefix) for r in rs)
+        asking = tuple(r for path, rs in imports.items() if path.startswith(prefix) for r in rs)
         folder = whole_package(package, version, rests, asking)
         if folder is None:
             continue

@@ -45,6 +45,7 @@ class ManticoreChecker(SequenceChecker):
         self.budget_s = budget_s
         self.query_timeout_s = query_timeout_s
         self.tx_depth = tx_depth
+        self._built: set[Path] = set()  # roots prepare() built in this worker: its checks need not build again
 
     def available(self) -> Availability:
         try:
@@ -66,6 +67,7 @@ class ManticoreChecker(SequenceChecker):
         if self.available().ok and (target.root / "test" / "symbolic").is_dir():
             with locked(target.root / f"cache-{PROFILE}" / "prebuild"):  # parallel batches: one builds
                 build_harnesses(target.root)
+            self._built.add(target.root)
 
     def run(self, spec: Spec, target: Target, harness: Harness, timeout_s: float, started: float) -> Finding:
         bounds = self.bounds()
@@ -88,7 +90,8 @@ class ManticoreChecker(SequenceChecker):
 
     def _prepare(self, harness: Harness, target: Target) -> dict:
         root = target.root
-        build_harnesses(root)
+        if root not in self._built:  # a check called outside the runner (no prepare) builds for itself
+            build_harnesses(root)
         env = toolchain.tool_env() | {"FOUNDRY_PROFILE": PROFILE}
         state_dir = root / OUT_DIR / "state"
         state_dir.mkdir(parents=True, exist_ok=True)
