@@ -98,8 +98,13 @@ def test_a_worker_that_dies_takes_its_tools_sessions_with_it(env, sessions_engin
     _assert_nothing_left(env)
 
 
+# A run started in the background by a non-interactive shell (`.ci/run &`, nohup) inherits SIGINT ignored, and
+# Python then keeps it ignored (no KeyboardInterrupt): the script restores what a terminal-started verify has, so
+# the test interrupts the same verify wherever pytest was started (this made it hang, then fail, in background runs).
 _VERIFY = """
+import signal
 import sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from checkers import cli, engines
 from checkers.catalogue import validate_declarations
 from verify_fixtures import spec
