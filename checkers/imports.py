@@ -190,14 +190,15 @@ def _pairs(remappings: list[str]) -> list[tuple[str, str]]:
     return [(r.split("=", 1)[0], r.split("=", 1)[1]) for r in remappings]
 
 
-def compat_remappings(root: Path) -> list[str]:
+def compat_remappings(root: Path, imports: dict[str, list[str]] | None = None,
+                      own: list[tuple[str, str]] | None = None) -> list[str]:
     """Remappings that make the project's imports resolve as written: the baseline for packages it does not map,
     then, for imports still unresolved, a whole release of their package (or pinned specifier) when one holds all
     of them, else the one file each meant. Empty when the project imports no package."""
-    imports = project_imports(root)
+    imports = project_imports(root) if imports is None else imports
     if not imports:
         return []
-    own = project_remappings(root)
+    own = project_remappings(root) if own is None else own
     remappings = baseline(own)
     ours = [path for path in imports if not resolves(path, root, own)]  # what the project leaves to this map
     groups: dict[tuple[str, str | None], list[str]] = {}
@@ -222,7 +223,42 @@ def compat_remappings(root: Path) -> list[str]:
     return remappings
 
 
+def api_fallbacks(root: Path) -> list[list[str]]:
+    """Other whole-package choices to try when the project does not compile with the first one, best first.
+
+    Paths do not tell an API apart: `@openzeppelin/contracts/access/Ownable.sol` exists in OpenZeppelin 4 and 5,
+    but a contract calling OZ 4's argument-less `Ownable()` constructor only compiles against 4. For each package
+    with several installed releases that the project imports unpinned and does not map itself, every other
+    release holding all of those imports as written and meeting their importers' pragmas, pinned for the whole
+    package (the project never mixes two releases)."""
+    imports = project_imports(root)
+    own = project_remappings(root)
+    first = compat_remappings(root, imports, own)
+    choices: list[list[str]] = []
+    for package, names in RELEASES.items():
+        prefix = package + "/"
+        wanted = [p for p in imports if p.startswith(prefix) and not resolves(p, root, own)]
+        if len(names) < 2 or not wanted:
+            continue
+        rests = [p[len(prefix):] for p in wanted]
+        asking = [r for p in wanted for r in imports[p]]
+        current = next((r.split("=", 1)[1] for r in first if r.startswith(prefix + "=")), None)
+        majors = {_version_of(Path(current))[0]} if current else set()  # one try per major: APIs change there
+        for folder in _folders(package, None):
+            if _version_of(folder)[0] in majors or not all((folder / rest).is_file() for rest in rests):
+                continue
+            if _compilable(asking + [r for rest in rests for r in pragmas(code_of(folder / rest))]):
+                majors.add(_version_of(folder)[0])
+                choices.append([r for r in first if not r.startswith(prefix)] + [f"{prefix}={folder}/"])
+    return choices
+
+
 def build_env(root: Path) -> dict[str, str]:
     """forge's environment for the project's imports (FOUNDRY_REMAPPINGS is merged with the project's own)."""
     remappings = compat_remappings(root)
+    return remapping_env(remappings)
+
+
+def remapping_env(remappings: list[str]) -> dict[str, str]:
+    """forge reads FOUNDRY_REMAPPINGS one per line (a comma-separated value is taken as one remapping)."""
     return {"FOUNDRY_REMAPPINGS": "\n".join(remappings)} if remappings else {}

@@ -68,6 +68,10 @@ class Target:
         if requirement:  # an imported library's pragma that no installed release meets: fetch it, once
             compilers.ensure_entry(compilers.provide(requirement, "an imported file"))
             proc = _forge(cmd, root, env)
+        if proc.returncode != 0 and generic:  # the same paths, another API (OpenZeppelin 4 under 5's paths)
+            proc = next((retry for retry in (_forge(cmd, root, env | imports.remapping_env(choice))
+                                             for choice in imports.api_fallbacks(root)) if retry.returncode == 0),
+                        proc)
         if proc.returncode != 0:
             raise BuildError(f"{root}: Solidity build failed: "
                              f"{first_error(proc.stdout + proc.stderr) or f'forge exited {proc.returncode}'}")

@@ -4,8 +4,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from checkers import imports
 from checkers.base import Verdict
+from checkers.errors import BuildError
 from checkers.target import Target
 
 LEGACY = Path(__file__).resolve().parents[1] / "fixtures" / "legacy_imports"
@@ -85,3 +88,40 @@ def test_files_as_published_compile_and_are_analysed(tmp_path) -> None:
     [finding] = SlitherChecker().check(spec, target, 60)
     assert finding.verdict is Verdict.VIOLATED and "LegacyConsumer" in finding.summary
     assert "OldLayoutConsumer" not in finding.summary
+
+
+_OZ4_OWNABLE = """// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.0;
+import "@openzeppelin/contracts/access/Ownable.sol";
+// OpenZeppelin 4's API: Ownable's constructor takes no owner (5 requires one); the path exists in both.
+contract Oz4Owned is Ownable {
+    uint256 public fee;
+    constructor() {}
+    function setFee(uint256 newFee) external onlyOwner { fee = newFee; }
+}
+"""
+
+
+def _oz_project(tmp_path: Path, code: str) -> Path:
+    root = tmp_path / "oz"
+    (root / "src").mkdir(parents=True)
+    (root / "foundry.toml").write_text('[profile.default]\nsrc = "src"\nout = "out"\n')
+    (root / "src" / "Owned.sol").write_text(code)
+    return root
+
+
+def test_the_other_openzeppelin_major_is_tried_when_the_code_uses_its_api(tmp_path) -> None:
+    """The paths resolve in OpenZeppelin 5 (the first choice) but the code only compiles against 4's API."""
+    root = _oz_project(tmp_path, _OZ4_OWNABLE)
+    [choice] = [c for c in imports.api_fallbacks(root) if "@openzeppelin/contracts/=" + str(
+        imports.PACKAGES / "@openzeppelin/contracts-4.9.6") + "/" in c]
+    assert f"@openzeppelin/contracts/={imports.PACKAGES / '@openzeppelin/contracts'}/" not in choice  # never mixed
+    Target.build(root, label="oz4", generic=True)
+    metadata = (root / "out" / "Owned.sol" / "Oz4Owned.json").read_text()
+    assert "contracts-4.9.6/access/Ownable.sol" in metadata  # compiled against OpenZeppelin 4
+
+
+def test_a_project_that_fails_under_every_release_reports_its_first_error(tmp_path) -> None:
+    root = _oz_project(tmp_path, _OZ4_OWNABLE.replace("uint256 public fee;", "uint256 public fee = nope;"))
+    with pytest.raises(BuildError, match=r"Owned.sol:\d+"):
+        Target.build(root, label="broken", generic=True)

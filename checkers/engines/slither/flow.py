@@ -51,6 +51,11 @@ ROUND_READS = frozenset({"latestRoundData", "getRoundData"})
 # Data Feeds v2 (AggregatorInterface): one value per call.
 SCALAR_READS = {"latestAnswer": "answer", "getAnswer": "answer", "latestTimestamp": "updatedAt",
                 "getTimestamp": "updatedAt"}
+# Which feed a value came from ("feed:<variable>", "feed:report"): a check of one feed's values (an L2 sequencer
+# uptime feed's status) does not vouch for another feed read in the same function. Keyed by the feed variable, so
+# a v2 feed's latestAnswer() and latestTimestamp() count as one read, and a helper inlined in its callers keeps it.
+FEED = "feed:"
+REPORT_FEED = FEED + "report"
 OUT_TRANSFERS = {"transfer", "safeTransfer", "send", "sendValue"}
 FROM_TRANSFERS = {"transferFrom", "safeTransferFrom"}
 PAUSE_FUNCTIONS = {"_pause", "pause"}
@@ -61,7 +66,7 @@ Tags = frozenset
 
 @dataclass(frozen=True)
 class Event:
-    kind: str  # guard | write | call | transfer | pause | revert | try | notpaused | return
+    kind: str  # guard | write | call | transfer | pause | revert | try | notpaused | return | read
     node: Node
     tags: frozenset[str] = frozenset()
     name: str = ""  # state variable written / function called
@@ -244,15 +249,18 @@ class Walker:
             # a view call's result is a fresh read ("call"); a state-changing call's result is an outcome ("effect")
             kind = frozenset({"call"} if view else {"effect"})
             out = kind.union(*args) if args else kind
+            feed = frozenset({FEED + _name(self._origin(ir.destination))})
             if name in SCALAR_READS:
-                out = out | {SCALAR_READS[name]}
+                out = out | {SCALAR_READS[name]} | feed
+                emit("read", out, name)
             if name in ROUND_READS and isinstance(ir.lvalue, TupleVariable):
                 def slot(i: int) -> frozenset:
-                    return frozenset({"call", ROUND_DATA[i]}) if i in ROUND_DATA else frozenset({"call"})
+                    return feed | ({"call", ROUND_DATA[i]} if i in ROUND_DATA else {"call"})
                 # `try f() returns (uint80, int256 a, uint256, uint256 u, uint80)`: Slither numbers the UNPACKs
                 # over the named components only; map them back to their positions
                 positions = self._positions if self._positions else list(range(5))
                 tuples[ir.lvalue] = {k: slot(pos) for k, pos in enumerate(positions)}
+                emit("read", out | feed, name)
             if self._is_out_transfer(name, ir.arguments, taint, offset=0):
                 emit("transfer", out, name)
             if name in PAUSE_FUNCTIONS:
@@ -300,12 +308,14 @@ class Walker:
             emit("call", reads, type(ir).__name__.lower())
         elif isinstance(ir, SolidityCall):
             if ir.function.name.startswith("abi.decode") and ir.lvalue is not None and is_report_type(ir.lvalue.type):
-                out = reads | {"report"}
+                out = reads | {"report", REPORT_FEED}
+                emit("read", out, "Data Streams report")
             elif ir.function.name.startswith("abi.decode") and isinstance(ir.lvalue, TupleVariable):
                 fields = report_tuple(ir.lvalue)
                 if fields is not None:
-                    tuples[ir.lvalue] = {i: reads | {"call", fields[i]} if i in fields else reads | {"call"}
-                                         for i in range(len(ir.lvalue.type))}
+                    tuples[ir.lvalue] = {i: reads | {"call", REPORT_FEED, fields[i]} if i in fields
+                                         else reads | {"call", REPORT_FEED} for i in range(len(ir.lvalue.type))}
+                    emit("read", reads | {REPORT_FEED}, "Data Streams report")
         elif isinstance(ir, EventCall):
             return frozenset()
         # state writes
@@ -376,6 +386,10 @@ def _try_return_positions(node: Node) -> list[int] | None:
             buf += ch
     named = [i for i, part in enumerate(parts) if len(part.split()) >= 2]
     return named or None
+
+
+def _name(variable) -> str:
+    return str(getattr(variable, "name", variable))
 
 
 def walk(function: Function, initial: dict | None = None) -> Trace:

@@ -61,13 +61,13 @@ class OracleUncheckedRead(RuleDetector):
             self.examined.add(f.contract_declarer.name)
             missing = self._missing(f, functions, depth=0)
             if missing:
-                what = " and ".join(NEEDS[m] for m in sorted(missing))
-                self.report(results, f, f"{' and '.join(sorted(set(sites)))} read without a check of {what}")
+                self.report(results, f, f"{' and '.join(sorted(set(sites)))} read without a check of "
+                                        f"{_describe(missing)}")
         return results
 
-    def _missing(self, f: Function, functions: set[Function], depth: int) -> set[str]:
+    def _missing(self, f: Function, functions: set[Function], depth: int) -> set[Need]:
         trace = flow.walk(f)
-        missing = set(NEEDS) - _guarded(trace)
+        missing = _unmet(_needed(trace), _guarded(trace))
         if not missing:
             return set()
         if not (missing & _returned(trace)) or depth >= 3:
@@ -78,10 +78,10 @@ class OracleUncheckedRead(RuleDetector):
         # values handed back to callers: each caller must complete the checks
         return set().union(*(self._caller_missing(g, missing, functions, depth + 1) for g in callers))
 
-    def _caller_missing(self, caller: Function, missing: set[str], functions, depth) -> set[str]:
+    def _caller_missing(self, caller: Function, missing: set[Need], functions, depth) -> set[Need]:
         self.examined.add(caller.contract_declarer.name)
         trace = flow.walk(caller)
-        left = missing - _guarded(trace)
+        left = _unmet(missing, _guarded(trace))
         if not left:
             return set()
         if left & _returned(trace) and depth < 3:
@@ -91,15 +91,44 @@ class OracleUncheckedRead(RuleDetector):
         return left
 
 
-def _guarded(trace: flow.Trace) -> set[str]:
-    """The needs the trace's guards meet."""
-    return {SATISFIES[tag] for e in trace.of("guard") for tag in e.tags if tag in SATISFIES}
+Need = tuple[str, str]  # (feed tag or ANY_FEED, need): "the answer of feed:dataFeed is checked"
+ANY_FEED = "feed:?"  # a value whose feed the walk lost: its check is taken to cover every feed (no false alarm)
 
 
-def _returned(trace: flow.Trace) -> set[str]:
+def _feeds(tags: frozenset[str]) -> set[str]:
+    return {t for t in tags if t.startswith(flow.FEED)} or {ANY_FEED}
+
+
+def _needed(trace: flow.Trace) -> set[Need]:
+    """Each feed read in the trace, with both of its needs."""
+    return {(feed, need) for e in trace.of("read") for feed in _feeds(e.tags) for need in NEEDS}
+
+
+def _pairs(tags: frozenset[str]) -> set[Need]:
+    return {(feed, SATISFIES[tag]) for tag in tags if tag in SATISFIES for feed in _feeds(tags)}
+
+
+def _guarded(trace: flow.Trace) -> set[Need]:
+    """The needs the trace's guards meet, per feed."""
+    return set().union(*(_pairs(e.tags) for e in trace.of("guard")))
+
+
+def _unmet(needed: set[Need], met: set[Need]) -> set[Need]:
+    return {(feed, need) for feed, need in needed if (feed, need) not in met and (ANY_FEED, need) not in met}
+
+
+def _returned(trace: flow.Trace) -> set[Need]:
     """The needs whose values the function hands back (a startedAt handed back stands for a timestamp)."""
-    tags = set().union(*trace.returns.values()) if trace.returns else set()
-    return {SATISFIES[tag] for tag in tags if tag in SATISFIES}
+    return set().union(*(_pairs(tags) for tags in trace.returns.values())) if trace.returns else set()
+
+
+def _describe(missing: set[Need]) -> str:
+    """"answer > 0 and timestamp freshness (feed dataFeed)"; the feed named when the walk knows it."""
+    needs = " and ".join(NEEDS[n] for n in sorted({need for _, need in missing}))
+    feeds = sorted(f.removeprefix(flow.FEED) for f, _ in missing if f != ANY_FEED)
+    named = [f for f in feeds if not f.startswith(("TMP_", "REF_"))]
+    return needs + (f" ({'report' if named == ['report'] else 'feed ' + ', '.join(dict.fromkeys(named))})"
+                    if named else "")
 
 
 def _callers(f: Function, functions: set[Function]) -> list[Function]:

@@ -19,7 +19,7 @@ CASES = {
     "ccip-failure-pause": (("BadNoPauseReceiver",), RECEIVERS_OK),
     "oracle-unchecked-read": (("BadFeedNoStaleness", "BadFeedNoAnswerCheck", "BadStreamReader",
                                "BadLatestAnswerReader", "BadRoundDataReader", "UncheckedPriceLib",
-                               "BadStreamTupleReader"),
+                               "BadStreamTupleReader", "BadSequencerOnlyReader"),
                               ("GoodFeedReader", "GoodStreamReader", "GoodLatestAnswerReader",
                                "GoodSequencerAwareReader", "CheckedPriceLib", "RawRoundLib", "GoodLibraryCaller",
                                "GoodStreamTupleReader")),
