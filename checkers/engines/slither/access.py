@@ -126,6 +126,7 @@ class OneStepAdminRotation(RuleDetector):
     def _custom(self, contract: Contract, results: list) -> None:
         admins = [v for v in contract.state_variables if ADMIN_VAR.match(v.name)
                   and isinstance(v.type, ElementaryType) and v.type.name == "address" and not v.is_constant]
+        self._granted_from_argument(contract, {v.name for v in admins}, results)
         for admin in admins:
             self.examined.add(contract.name)
             writers = [f for f in self.entry_points(contract, src_only=False)
@@ -138,6 +139,28 @@ class OneStepAdminRotation(RuleDetector):
                 if direct:
                     self.report(results, f, f"{contract.name}.{f.name} sets {admin.name} from an argument in one "
                                             "step (propose, then accept by the new admin)")
+
+
+    def _granted_from_argument(self, contract: Contract, named: set[str], results: list) -> None:
+        """Admin state found by effect, whatever its name: a variable read in a caller check that depends on no
+        argument (`msg.sender == controller`, `permissions[msg.sender] == Role.ADMIN`) in front of a function that
+        writes other state. Setting it to a value an argument chose (`permissions[account] = role`), rather than
+        to the caller accepting it, hands admin power over in one step. Revocations (a constant written) and
+        running totals are not grants."""
+        entries = [(f, flow.walk(f)) for f in self.entry_points(contract, src_only=False) if not _runs_once(f)]
+        checks = {f: {t[3:] for e in trace.of("guard") if "caller" in e.tags and not e.tags & {"param", "input"}
+                      for t in e.tags if t.startswith("sv:")} for f, trace in entries}
+        guarding = set().union(*checks.values()) if checks else set()
+        roles = {v for f, trace in entries for v in checks[f] if {e.name for e in trace.of("write")} - guarding}
+        if roles - named:
+            self.examined.add(contract.name)  # it has an admin map: its hand-over was looked at
+        for f, trace in entries:
+            grants = sorted({e.name for e in trace.of("write") if e.name in roles - named and "param" in e.value
+                             and "caller" not in e.key and "caller" not in e.value and f"sv:{e.name}" not in e.value})
+            if grants:
+                self.report(results, f, f"{contract.name}.{f.name} sets {', '.join(grants)} (who may administer "
+                                        f"{contract.name}) from an argument in one step (propose, then accept by "
+                                        "the new admin)")
 
 
 DETECTORS = (UnguardedConfigSetter, OneStepAdminRotation)

@@ -27,8 +27,9 @@ CASES = {
     "pause-coverage": (("BadPausable",), ("GoodPausable",) + RECEIVERS_OK),
     "unguarded-config-setter": (("BadConfig", "BadUnnamedSetter"),
                                 ("GoodConfig", "GoodOwned", "GoodUserState", "GoodRecords") + RECEIVERS_OK),
-    "one-step-admin-rotation": (("BadOneStepOwned", "BadPlainAccessControl", "BadCustomOwner", "BadImmutableOwner"),
-                                ("GoodOwned", "GoodConfig", "GoodCustomOwner") + RECEIVERS_OK),
+    "one-step-admin-rotation": (("BadOneStepOwned", "BadPlainAccessControl", "BadCustomOwner", "BadImmutableOwner",
+                                 "BadRoleMapAdmin"),
+                                ("GoodOwned", "GoodConfig", "GoodCustomOwner", "GoodRoleMapAdmin") + RECEIVERS_OK),
     "cei-transfer-before-write": (("BadVault", "BadEthVault"), ("GoodVault", "GoodPausable")),
 }
 
