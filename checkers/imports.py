@@ -27,7 +27,8 @@ PACKAGES = toolchain.REPO_ROOT / "node_modules"
 # Each package name users import, with the installed folders that may hold what they meant, newest first.
 RELEASES: dict[str, tuple[str, ...]] = {
     "@chainlink/contracts": ("@chainlink/contracts", "@chainlink/contracts-0.8.0"),
-    "@chainlink/contracts-ccip": ("@chainlink/contracts-ccip", "@chainlink/contracts-ccip-1.4.0"),  # 1.4: src/v0.8/ccip
+    "@chainlink/contracts-ccip": ("@chainlink/contracts-ccip", "@chainlink/contracts-ccip-1.4.0",  # 1.4: src/v0.8/ccip
+                                 "@chainlink/contracts-ccip-0.7.3"),  # the 2023 beta API (EVMExtraArgsV1.strict)
     "@chainlink/local": ("@chainlink/local",),
     "@openzeppelin/contracts": ("@openzeppelin/contracts", "@openzeppelin/contracts-5.0.2",
                                 "@openzeppelin/contracts-4.9.6", "@openzeppelin/contracts-4.8.3",
@@ -142,15 +143,20 @@ def locate(path: str) -> Path | None:
     for folder in folders:
         if (folder / rest).is_file():
             return folder / rest
-    wanted = Path(rest)
     related = [PACKAGES / name for name in RELATED.get(package, ()) if (PACKAGES / name).is_dir()]
-    for folder in folders + related:
-        same_name = [p for p in folder.rglob(wanted.name) if "test" not in p.relative_to(folder).parts
-                     and "node_modules" not in p.relative_to(folder).parts]
-        if same_name:
-            same_parent = [p for p in same_name if p.parent.name == wanted.parent.name]
-            return min(same_parent or same_name, key=lambda p: len(p.parts))
-    return None
+    return next((found for folder in folders + related if (found := _moved(folder, rest)) is not None), None)
+
+
+def _moved(folder: Path, rest: str) -> Path | None:
+    """The file of `rest`'s name in one installed release (preferring the same parent folder name, then the
+    shortest path), outside its tests and nested packages."""
+    wanted = Path(rest)
+    same_name = [p for p in folder.rglob(wanted.name) if "test" not in p.relative_to(folder).parts
+                 and "node_modules" not in p.relative_to(folder).parts]
+    if not same_name:
+        return None
+    same_parent = [p for p in same_name if p.parent.name == wanted.parent.name]
+    return min(same_parent or same_name, key=lambda p: len(p.parts))
 
 
 def whole_package(package: str, version: str | None, rests: list[str],
@@ -224,32 +230,37 @@ def compat_remappings(root: Path, imports: dict[str, list[str]] | None = None,
 
 
 def api_fallbacks(root: Path) -> list[list[str]]:
-    """Other whole-package choices to try when the project does not compile with the first one, best first.
+    """Other releases to try when the project does not compile with the first choice, best first.
 
     Paths do not tell an API apart: `@openzeppelin/contracts/access/Ownable.sol` exists in OpenZeppelin 4 and 5,
-    but a contract calling OZ 4's argument-less `Ownable()` constructor only compiles against 4. For each package
-    with several installed releases that the project imports unpinned and does not map itself, every other
-    release holding all of those imports as written and meeting their importers' pragmas, pinned for the whole
-    package (the project never mixes two releases)."""
+    but a contract calling OZ 4's argument-less `Ownable()` constructor only compiles against 4; CCIP's 2023 beta
+    `EVMExtraArgsV1{gasLimit, strict}` only against contracts-ccip 0.7. For each package with several installed
+    releases that the project imports unpinned (under its name or an alias) and does not map itself: every other
+    major release that holds each of those imports (as written, or the file of that name where it moved) and
+    meets their importers' pragmas, for all of them at once (the project never mixes two releases)."""
     imports = project_imports(root)
     own = project_remappings(root)
     first = compat_remappings(root, imports, own)
     choices: list[list[str]] = []
     for package, names in RELEASES.items():
-        prefix = package + "/"
-        wanted = [p for p in imports if p.startswith(prefix) and not resolves(p, root, own)]
+        wanted = {p: split[2] for p in imports if not resolves(p, root, own)
+                  and (split := _split(p)) is not None and split[0] == package and split[1] is None}
         if len(names) < 2 or not wanted:
             continue
-        rests = [p[len(prefix):] for p in wanted]
+        prefix = package + "/"
         asking = [r for p in wanted for r in imports[p]]
         current = next((r.split("=", 1)[1] for r in first if r.startswith(prefix + "=")), None)
         majors = {_version_of(Path(current))[0]} if current else set()  # one try per major: APIs change there
         for folder in _folders(package, None):
-            if _version_of(folder)[0] in majors or not all((folder / rest).is_file() for rest in rests):
+            files = {p: (folder / rest if (folder / rest).is_file() else _moved(folder, rest))
+                     for p, rest in wanted.items()}
+            if _version_of(folder)[0] in majors or None in files.values():
                 continue
-            if _compilable(asking + [r for rest in rests for r in pragmas(code_of(folder / rest))]):
+            if _compilable(asking + [r for file in files.values() for r in pragmas(code_of(file))]):
                 majors.add(_version_of(folder)[0])
-                choices.append([r for r in first if not r.startswith(prefix)] + [f"{prefix}={folder}/"])
+                kept = [r for r in first if not r.startswith(prefix) and r.split("=", 1)[0] not in files]
+                choices.append(kept + [f"{prefix}={folder}/"] + [f"{p}={file}" for p, file in files.items()
+                                                                 if file != folder / p.removeprefix(prefix)])
     return choices
 
 

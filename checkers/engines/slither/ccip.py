@@ -152,7 +152,9 @@ class CcipReplayGuard(CcipBase):
             # by effect: a mapping read in a check with a message-derived key and written with one on the path
             checked = {t[3:] for e in trace.of("guard") if e.tags & MESSAGE_TAGS
                        for t in e.tags if t.startswith("sv:")}
-            recorded = {e.name for e in trace.of("write") if e.tags & MESSAGE_TAGS and not e.in_catch}
+            # a record marks the key as seen: not a balance cleared (a zero written) or moved (read-modify-write)
+            recorded = {e.name for e in trace.of("write") if e.tags & MESSAGE_TAGS and not e.in_catch
+                        and "zero" not in e.value and f"sv:{e.name}" not in e.value}
             mappings = {v.name for v in contract.state_variables if isinstance(v.type, MappingType)}
             if not checked & recorded & mappings:  # a capped total checked and summed is not a replay guard
                 detail = ("records it but never checks it" if recorded else

@@ -39,14 +39,17 @@ class RuleDetector(AbstractDetector):
         )
 
     def src_contracts(self, concrete: bool = True, libraries: bool = False) -> list[Contract]:
-        """The project's own contracts; abstract ones unless `concrete`, libraries only with `libraries` (rules
-        about code paths want them; rules about deployed entry points do not)."""
+        """The project's own contracts, libraries only with `libraries` (rules about code paths want them; rules
+        about deployed entry points do not); with `concrete`, abstract ones only where nothing derives from them."""
         files = self.src_files()
-        return [
-            c for c in self.compilation_unit.contracts
-            if c.source_mapping.filename.used in files and not c.is_interface
-            and (libraries or not c.is_library) and not (concrete and c.is_abstract)
-        ]
+        own = [c for c in self.compilation_unit.contracts
+               if c.source_mapping.filename.used in files and not c.is_interface and (libraries or not c.is_library)]
+        if not concrete:
+            return own
+        # An abstract contract is looked at through the concrete ones deriving from it; one that nothing in the
+        # project derives from (a base published alone, deployed by another repository) is looked at itself.
+        derived = {base for c in own if not c.is_abstract for base in c.inheritance}
+        return [c for c in own if not c.is_abstract or c not in derived]
 
     def in_src(self, function: Function) -> bool:
         return flow.declared_in(function, self.src_files())

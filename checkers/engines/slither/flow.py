@@ -323,11 +323,13 @@ class Walker:
             origin = self._origin(ir.lvalue)
             if isinstance(origin, StateVariable):
                 index_tags = self._tags(ir.lvalue, taint)
-                emit("write", index_tags | reads, origin.name, value=reads, key=index_tags)
+                cleared = frozenset({"zero"}) if _writes_zero(ir) else frozenset()
+                emit("write", index_tags | reads, origin.name, value=reads | cleared, key=index_tags)
         if isinstance(ir, Delete):
             origin = self._origin(ir.variable)
             if isinstance(origin, StateVariable):
-                emit("write", self._tags(ir.variable, taint), origin.name)
+                emit("write", self._tags(ir.variable, taint), origin.name, value=frozenset({"zero"}),
+                     key=self._tags(ir.variable, taint))
         if isinstance(ir, OperationWithLValue) and ir.lvalue is not None:
             if isinstance(ir.lvalue, ReferenceVariable) and not isinstance(ir, (Member, Index)):
                 pass  # writing through a reference keeps the reference's (index) tags
@@ -386,6 +388,12 @@ def _try_return_positions(node: Node) -> list[int] | None:
             buf += ch
     named = [i for i, part in enumerate(parts) if len(part.split()) >= 2]
     return named or None
+
+
+def _writes_zero(ir: Operation) -> bool:
+    """`x = 0`, `x = false`, `x = address(0)`: a value cleared (the "zero" tag of a write's value), not recorded."""
+    rvalue = getattr(ir, "rvalue", None)
+    return isinstance(rvalue, Constant) and rvalue.value in (0, False, "0x0000000000000000000000000000000000000000")
 
 
 def _name(variable) -> str:
