@@ -31,7 +31,8 @@ CASES = {
     "one-step-admin-rotation": (("BadOneStepOwned", "BadPlainAccessControl", "BadCustomOwner", "BadImmutableOwner",
                                  "BadRoleMapAdmin"),
                                 ("GoodOwned", "GoodConfig", "GoodCustomOwner", "GoodRoleMapAdmin") + RECEIVERS_OK),
-    "cei-transfer-before-write": (("BadVault", "BadEthVault"), ("GoodVault", "GoodPausable")),
+    "cei-transfer-before-write": (("BadVault", "BadEthVault", "BadPayoutReceiver"),
+                                  ("GoodVault", "GoodPausable") + RECEIVERS_OK),
 }
 
 
