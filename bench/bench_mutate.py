@@ -3,11 +3,14 @@
     flock /tmp/heavy.lock .venv/bin/python bench/bench_mutate.py --sample 60 --seed 11 [--out DIR] [-- --engines z3]
     .venv/bin/python bench/bench_mutate.py --from out/mutation/mutation.json     # re-print a finished campaign
     .venv/bin/python bench/bench_mutate.py --build-compare                      # incremental vs plain copy build
+    .venv/bin/python bench/bench_mutate.py --build-floor                        # the least a mutant's build costs
 
 Runs `verify mutate` (the platform, every spec with the result cache, and the forge suite) and prints the matrix
 from its mutation.json. Target: < 20 s per mutant on the 2-core machine. --build-compare times the one-line-change
 build that dominated the old per-mutant cost: `forge build src` in a plain copy of contracts/ vs in a copy whose
-forge cache is rebased (checkers/mutate/workspace.py), for one PerpMath mutant.
+forge cache is rebased (checkers/mutate/workspace.py), for one PerpMath mutant. --build-floor times what every
+mutant must compile before any judge runs (in the campaign's optimizer-off reference copy, a comment added to one
+src file: src/, then the tests and harnesses that import it), beside the per-mutant target.
 """
 from __future__ import annotations
 
@@ -72,6 +75,34 @@ def build_compare() -> None:
           f"rebased copy {times['rebased copy']:.1f} s ({times['plain copy'] / times['rebased copy']:.1f}x)")
 
 
+FLOOR_FILES = ("src/LiquidationEngine.sol", "src/PositionManager.sol", "src/libraries/PerpMath.sol")
+
+
+def build_floor() -> None:
+    from checkers import toolchain
+    from checkers.mutate.workspace import copy_for_mutant, reference_copy
+    from checkers.target import Target, scratch_dir
+
+    scratch = scratch_dir("bench-floor-")
+    try:
+        started = time.monotonic()
+        reference = reference_copy(toolchain.PLATFORM_PROJECT, scratch, optimize=False)
+        Target.build(reference)
+        print(f"reference build (optimizer off, src and tests): {time.monotonic() - started:.1f} s")
+        for name in FLOOR_FILES:
+            copy = copy_for_mutant(reference, scratch / Path(name).stem)
+            (copy / name).write_text((copy / name).read_text() + "\n// a comment: the least a mutant changes\n")
+            started = time.monotonic()
+            Target.build(copy, paths=("src",))
+            src = time.monotonic() - started
+            Target.build(copy)
+            total = time.monotonic() - started
+            print(f"{name:<32} src/ {src:5.1f} s, then its tests {total - src:5.1f} s: {total:5.1f} s per mutant "
+                  f"before any judge ({total / TARGET_S:.1f}x the {TARGET_S:.0f} s target)")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, default=60)
@@ -79,10 +110,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="report directory (default: a scratch dir, kept)")
     parser.add_argument("--from", dest="source", type=Path, help="print an existing mutation.json instead")
     parser.add_argument("--build-compare", action="store_true", help="only time the incremental build")
+    parser.add_argument("--build-floor", action="store_true", help="only time a mutant's least possible build")
     parser.add_argument("extra", nargs="*", help="extra `verify mutate` options after --")
     args = parser.parse_args()
     if args.build_compare:
         build_compare()
+        return
+    if args.build_floor:
+        build_floor()
         return
     if args.source:
         print_matrix(json.loads(args.source.read_text()))
