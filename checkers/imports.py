@@ -252,12 +252,15 @@ def api_fallbacks(root: Path) -> list[list[str]]:
         current = next((r.split("=", 1)[1] for r in first if r.startswith(prefix + "=")), None)
         majors = {_version_of(Path(current))[0]} if current else set()  # one try per major: APIs change there
         for folder in _folders(package, None):
+            major = _version_of(folder)[0]
+            if major in majors:
+                continue
             files = {p: (folder / rest if (folder / rest).is_file() else _moved(folder, rest))
                      for p, rest in wanted.items()}
-            if _version_of(folder)[0] in majors or None in files.values():
+            if None in files.values():
                 continue
             if _compilable(asking + [r for file in files.values() for r in pragmas(code_of(file))]):
-                majors.add(_version_of(folder)[0])
+                majors.add(major)
                 kept = [r for r in first if not r.startswith(prefix) and r.split("=", 1)[0] not in files]
                 choices.append(kept + [f"{prefix}={folder}/"] + [f"{p}={file}" for p, file in files.items()
                                                                  if file != folder / p.removeprefix(prefix)])

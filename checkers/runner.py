@@ -252,7 +252,7 @@ def _execute(batches: deque, checks: Sequence[PlannedCheck], engines: dict[str, 
             batches.appendleft((state.engine, state.target, rest))
 
     try:
-        with _terminate_as_interrupt():
+        with terminate_as_interrupt():
             _loop(batches, checks, engines, config, running, hard_limit, ctx, finish, stop, on_progress)
     finally:
         with _uninterruptible():  # interrupted: leave no engine, tool or solver running, no workspace behind
@@ -275,8 +275,9 @@ def _end_worker(state: _Running) -> None:
 
 
 @contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a CI job cancelled) cleans up like Ctrl-C. Only the main thread can install handlers."""
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled) cleans up like Ctrl-C, for the runner and the mutation campaign. Only the main
+    thread can install handlers."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

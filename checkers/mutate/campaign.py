@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +29,7 @@ from checkers.mutate import patches, precheck
 from checkers.mutate.generate import Catalogue, GeneratedMutant
 from checkers.mutate.sample import SAMPLER, order
 from checkers.mutate.workspace import SuiteOutcome, SuiteRun, copy_for_mutant, forge_suite, reference_copy
+from checkers.runner import terminate_as_interrupt
 from checkers.target import Target
 
 Log = Callable[[str], None]
@@ -119,7 +117,7 @@ def run_campaign(platform: Target, specs: Sequence[Spec], config: Config, catalo
     the platform's own build: the specs' and the forge suite's baselines and every mutant come from it."""
     scratch = Path(tempfile.mkdtemp(prefix="verify-mutate-ref-"))
     try:
-        with _terminate_as_interrupt():
+        with terminate_as_interrupt():
             log(f"reference: copying the platform, optimizer {'on' if optimize else 'off'}, building src/ and tests")
             reference = _build_reference(platform, scratch, optimize)
             return _run(reference, specs, config, catalogue, seed, sample, equivalent, toolkit, forge, operators,
@@ -135,22 +133,6 @@ def _build_reference(platform: Target, scratch: Path, optimize: bool) -> Target:
     except BuildError as exc:
         raise VerifyError(f"the unmutated platform does not build in the campaign's reference copy "
                           f"(optimizer {'on' if optimize else 'off'}): {exc.message}") from None
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(reference: Target, specs: Sequence[Spec], config: Config, catalogue: Catalogue, seed: int, sample: int,

@@ -140,7 +140,6 @@ class OneStepAdminRotation(RuleDetector):
                     self.report(results, f, f"{contract.name}.{f.name} sets {admin.name} from an argument in one "
                                             "step (propose, then accept by the new admin)")
 
-
     def _granted_from_argument(self, contract: Contract, named: set[str], results: list) -> None:
         """Admin state found by effect, whatever its name: a variable read in a caller check that depends on no
         argument (`msg.sender == controller`, `permissions[msg.sender] == Role.ADMIN`) in front of a function that

@@ -67,8 +67,15 @@ class CcipBase(RuleDetector):
         return found
 
     def where(self, contract: Contract, entry: Function):
-        target = handler(contract)
-        return target if target is not None and self.in_src(target) else (entry if self.in_src(entry) else contract)
+        return finding_site(self, contract, entry)
+
+
+def finding_site(detector, contract: Contract, entry: Function):
+    """Where a receive path's finding is shown: the project's own `_ccipReceive` override when it has one, else
+    the entry point if the project declares it, else the contract (Chainlink's inherited code is not shown)."""
+    target = handler(contract)
+    return target if target is not None and detector.in_src(target) else (
+        entry if detector.in_src(entry) else contract)
 
 
 class CcipRouterOnly(CcipBase):

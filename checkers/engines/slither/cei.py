@@ -7,7 +7,7 @@ from __future__ import annotations
 from slither.detectors.abstract_detector import DetectorClassification
 
 from checkers.engines.slither import flow
-from checkers.engines.slither.ccip import handler, is_receiver, receive_entry
+from checkers.engines.slither.ccip import finding_site, is_receiver, receive_entry
 from checkers.engines.slither.common import WIKI_BASE, RuleDetector, non_lock_writes
 
 
@@ -37,10 +37,9 @@ class TransferBeforeWrite(RuleDetector):
                     t = trace.events[transfers[0]]
                     names = ", ".join(sorted({e.name for e in after}))
                     line = t.node.source_mapping.lines[0] if t.node.source_mapping.lines else "?"
-                    self.report(results, self._located(contract, f),
-                                f"{contract.name}.{f.name} writes {names} after {t.name} (line {line})")
+                    where = f if self.in_src(f) else finding_site(self, contract, f)  # an inherited ccipReceive
+                    self.report(results, where, f"{contract.name}.{f.name} writes {names} after {t.name} (line {line})")
         return results
-
 
     def _entries(self, contract) -> list:
         """The contract's own entry points, and its CCIP receive entry (inherited from Chainlink's CCIPReceiver, it
@@ -48,14 +47,6 @@ class TransferBeforeWrite(RuleDetector):
         entries = self.entry_points(contract)
         entry = receive_entry(contract) if is_receiver(contract) else None
         return entries + [entry] if entry is not None and entry not in entries else entries
-
-
-    def _located(self, contract, f):
-        """Where a finding is shown: an inherited receive entry's path is the project's _ccipReceive override."""
-        if self.in_src(f):
-            return f
-        body = handler(contract)
-        return body if body is not None and self.in_src(body) else contract
 
 
 DETECTORS = (TransferBeforeWrite,)

@@ -391,9 +391,10 @@ def _try_return_positions(node: Node) -> list[int] | None:
 
 
 def _writes_zero(ir: Operation) -> bool:
-    """`x = 0`, `x = false`, `x = address(0)`: a value cleared (the "zero" tag of a write's value), not recorded."""
+    """`x = 0`, `x = false` (and `delete x`, tagged where it is walked): a value cleared (the "zero" tag of a
+    write's value), not recorded. `x = address(0)` is not seen: SlithIR assigns it from a conversion temporary."""
     rvalue = getattr(ir, "rvalue", None)
-    return isinstance(rvalue, Constant) and rvalue.value in (0, False, "0x0000000000000000000000000000000000000000")
+    return isinstance(rvalue, Constant) and rvalue.value in (0, False)
 
 
 def _name(variable) -> str:
