@@ -387,80 +387,10 @@ def cmd_baseline(config: Config, args: argparse.Namespace) -> int:
     return int(ExitCode.PASS)
 
 
-def _checkout(ref: str, into: Path, project: Path) -> Path:
-    """The project at `ref`, extracted with `git archive` (read-only: no worktree, no change to git state)."""
-    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=project, capture_output=True, text=True)
-    if top.returncode != 0:
-        raise ConfigError(f"{project}: not inside a git repository (verify diff needs one)")
-    repo = Path(top.stdout.strip())
-    rel = project.resolve().relative_to(repo.resolve())
-    ok = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=repo,
-                        capture_output=True, text=True)
-    if ok.returncode != 0:
-        raise ConfigError(f"--base {ref}: not a git commit in {repo}")
-    archive = into / "base.tar"
-    proc = subprocess.run(["git", "archive", "--format=tar", "-o", str(archive), ref, "--", str(rel)], cwd=repo,
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise ConfigError(f"--base {ref}: {rel} does not exist at that ref ({_first_line(proc.stderr)})")
-    with tarfile.open(archive) as tar:
-        tar.extractall(into, filter="data")
-    for sibling in ("node_modules", "tools"):  # the platform's foundry.toml points at ../node_modules, ../tools
-        if (repo / sibling).exists():
-            (into / sibling).symlink_to(repo / sibling)
-    return into / rel
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
-
-
 def cmd_diff(config: Config, args: argparse.Namespace) -> int:
-    from checkers.target import Target
-    import checkers.engines.upgrade.baseline as bl
+    from checkers.diff import run_diff
 
-    if config.project is not None:
-        raise ConfigError("verify diff compares the platform with itself at a git ref; --project is not supported")
-    specs = _selected(config, args)
-    head = _build_target(config)
-    scratch = Path(tempfile.mkdtemp(prefix="verify-diff-"))
-    base_root = _checkout(args.base, scratch, config.platform)
-    base = Target.build(base_root, label=f"base@{args.base}")
-    base_doc, head_doc = bl.snapshot(base), bl.snapshot(head)
-    base_file = scratch / "base-layout.json"
-    base_file.write_text(json.dumps(base_doc))
-    layout, selectors = bl.layout_changes(base_doc, head_doc), bl.selector_changes(base_doc, head_doc)
-    previous = os.environ.get(bl.BASELINE_ENV)
-    os.environ[bl.BASELINE_ENV] = str(base_file)  # UPG-01/02 compare against REF, in both runs
-    try:
-        checks, stats, _ = _run(config, [(base, specs), (head, specs)])
-    finally:
-        if previous is None:
-            os.environ.pop(bl.BASELINE_ENV, None)
-        else:
-            os.environ[bl.BASELINE_ENV] = previous
-    base_checks = [c for c in checks if c.finding.target == base.label]
-    head_checks = [c for c in checks if c.finding.target == head.label]
-    lines = [f"storage: {c.detail}" for c in layout] or ["storage layout: append-only (no incompatible change)"]
-    lines += [f"selector removed: {c.detail}" for c in selectors] or ["selectors: every base selector kept"]
-    lines += [f"selector added: {s}" for s in bl.added_selectors(base_doc, head_doc)]
-    verdicts, worse = {}, []
-    for spec in specs:
-        before = summarise_spec(spec, [c for c in base_checks if c.finding.spec_id == spec.id]).verdict
-        after = summarise_spec(spec, [c for c in head_checks if c.finding.spec_id == spec.id]).verdict
-        verdicts[spec.id] = {"base": before.name, "head": after.name}
-        if before != after:
-            got_worse = after > before and Verdict.SKIPPED not in (before, after)
-            lines.append(f"{spec.id}: {before.name} -> {after.name}{' (worse)' if got_worse else ''}")
-            if got_worse:
-                worse.append(spec.id)
-    if not any(v["base"] != v["head"] for v in verdicts.values()):
-        lines.append(f"verdicts: all {len(specs)} specs unchanged")
-    diff = {"base": args.base, "lines": lines, "verdicts": verdicts, "worse": worse,
-            "layout_changes": [c.detail for c in layout], "selector_changes": [c.detail for c in selectors]}
-    results = _results("diff", config, specs, head_checks, head, stats, diff=diff)
-    _console().print("\n".join(f"diff vs {args.base}: {line}" for line in lines))
-    return _finish(results, config)
+    return run_diff(config, args)
 
 
 if __name__ == "__main__":  # pragma: no cover

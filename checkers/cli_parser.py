@@ -32,7 +32,7 @@ COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
     "mutate": tuple(o for o in (*_RUN, "project") if o not in ("format", "strict")),
     "report": ("out", "format", "strict"),  # re-renders results.json: nothing runs
     "baseline": ("project", "platform"),
-    "diff": _RUN,  # the platform against itself at a git ref (no --project)
+    "diff": (*_RUN, "project"),  # the platform (or --project) against itself at a git ref
     "merge": ("out", "format", "strict"),  # joins shards' results.json: nothing runs
 }
 

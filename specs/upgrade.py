@@ -39,4 +39,20 @@ SPECS = (
         mutants=("M22_SelectorRemoved",),
         platform_only="compares with the platform's released contracts/upgrade-baseline.json (verify baseline)",
     ),
+    Spec(
+        id="UPG-03",
+        title="Upgradeable implementations are initialised once, upgraded only by the admin, and read their ERC-7201 slots",
+        rationale=(
+            "An implementation left initialisable (Parity's library wallet, 2017: initialised by a stranger, then "
+            "self-destructed, $150M frozen), an initializer callable twice, an `_authorizeUpgrade` without an "
+            "access check (anyone swaps in their own code), a namespace annotation that does not match the slot "
+            "the code reads, and a proxy function whose selector shadows one of the implementation: each turns an "
+            "upgrade path into a takeover. OpenZeppelin upgrades-core and slither-check-upgradeability check these."
+        ),
+        severity=Severity.CRITICAL,
+        category="upgrade",
+        contracts=(),
+        engines=("upgrade",),
+        generic=True,
+    ),
 )

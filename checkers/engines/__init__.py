@@ -14,6 +14,7 @@ ENGINES: dict[str, str] = {
     "props": "checkers.engines.props.engine:PropertyTestChecker",
     "fuzz": "checkers.engines.fuzz.engine:FuzzChecker",
     "halmos": "checkers.engines.halmos.engine:HalmosChecker",
+    "equivalence": "checkers.engines.equivalence.engine:EquivalenceChecker",
     "manticore": "checkers.engines.manticore.engine:ManticoreChecker",
 }
 

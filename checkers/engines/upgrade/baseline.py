@@ -45,10 +45,10 @@ def storage_of(layout: dict[str, Any] | None) -> dict[str, Any]:
     return {"variables": variables, "structs": dict(sorted(structs.items()))}
 
 
-def _canonical_type(param: dict[str, Any]) -> str:
+def canonical_type(param: dict[str, Any]) -> str:
     kind = param["type"]
     if kind.startswith("tuple"):
-        return "(" + ",".join(_canonical_type(c) for c in param.get("components", [])) + ")" + kind[len("tuple"):]
+        return "(" + ",".join(canonical_type(c) for c in param.get("components", [])) + ")" + kind[len("tuple"):]
     return kind
 
 
@@ -59,7 +59,7 @@ def selectors_of(abi: list[dict[str, Any]]) -> dict[str, str]:
     out = {}
     for item in abi:
         if item.get("type") == "function":
-            signature = f"{item['name']}({','.join(_canonical_type(p) for p in item.get('inputs', []))})"
+            signature = f"{item['name']}({','.join(canonical_type(p) for p in item.get('inputs', []))})"
             out[signature] = "0x" + function_signature_to_4byte_selector(signature).hex()
     return dict(sorted(out.items()))
 
@@ -73,7 +73,12 @@ def snapshot(target: Target) -> dict[str, Any]:
             continue
         contracts[name] = {"source": art.source, "storage": storage_of(art.storage_layout),
                            "selectors": selectors_of(art.abi)}
-    return {"schema_version": SCHEMA_VERSION, "contracts": contracts}
+    from checkers.engines.upgrade.structure import namespaces
+
+    found = namespaces(target)
+    return {"schema_version": SCHEMA_VERSION, "contracts": contracts,
+            "namespaces": {ns: {"struct": info["struct"], "source": info["source"], "members": info["members"]}
+                           for ns, info in sorted(found.items())}}
 
 
 def load_baseline(path: Path) -> dict[str, Any] | None:
@@ -88,7 +93,8 @@ def load_baseline(path: Path) -> dict[str, Any] | None:
 @dataclass(frozen=True)
 class Change:
     contract: str
-    kind: str  # "moved", "retyped", "removed", "inserted", "struct-changed", "selector-removed", "contract-removed"
+    kind: str  # "moved", "retyped", "removed", "inserted", "struct-changed", "selector-removed", "contract-removed",
+    #            "namespace-moved", "namespace-changed"
     detail: str
     inputs: dict[str, str]
 
@@ -133,6 +139,32 @@ def layout_changes(base: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                                       {"contract": name, "struct": struct,
                                        "baseline_members": ",".join(m["label"] for m in members),
                                        "new_members": ",".join(m["label"] for m in now)}))
+    return changes + namespace_changes(base, new)
+
+
+def namespace_changes(base: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """ERC-7201: a namespace keeps its id (its slot) and its members are only appended, in the same order and
+    types. A namespace whose struct now lives under another id has moved: the new code reads empty storage."""
+    changes = []
+    new_spaces = new.get("namespaces", {})
+    for ns, old in base.get("namespaces", {}).items():
+        cur = new_spaces.get(ns)
+        if cur is None:
+            moved_to = next((n for n, info in new_spaces.items() if info["struct"] == old["struct"]), None)
+            where = f"now erc7201:{moved_to}" if moved_to else "no longer declared"
+            changes.append(Change(old["struct"], "namespace-moved",
+                                  f"namespace erc7201:{ns} ({old['struct']}) {where}: the state stored there is lost",
+                                  {"namespace": ns, "struct": old["struct"], "new_namespace": moved_to or "absent"}))
+            continue
+        members, now = [tuple(m) for m in old["members"]], [tuple(m) for m in cur["members"]]
+        if now[: len(members)] != members:
+            first = next(i for i, m in enumerate(members) if i >= len(now) or now[i] != m)
+            got = f"{now[first][0]} ({now[first][1]})" if first < len(now) else "nothing"
+            changes.append(Change(old["struct"], "namespace-changed",
+                                  f"namespace erc7201:{ns} ({old['struct']}): member {first} was {members[first][0]} "
+                                  f"({members[first][1]}), is {got}: members may only be appended",
+                                  {"namespace": ns, "struct": old["struct"], "member_index": str(first),
+                                   "baseline_member": members[first][0], "new_member": got}))
     return changes
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 class UpgradeChecker(Checker):
     NAME = "upgrade"
     DESCRIPTION = "storage layout append-only and selectors kept, against contracts/upgrade-baseline.json"
-    SPECS = frozenset({"UPG-01", "UPG-02"})
+    SPECS = frozenset({"UPG-01", "UPG-02", "UPG-03"})
 
     def available(self) -> Availability:
         return Availability(True)
@@ -29,6 +29,8 @@ class UpgradeChecker(Checker):
 
     def check(self, spec: Spec, target: "Target", timeout_s: float) -> list[Finding]:
         started = time.monotonic()
+        if spec.id == "UPG-03":
+            return [self._structure(spec, target, started)]
         path = bl.baseline_path(target)
         try:
             base = bl.load_baseline(path)
@@ -61,3 +63,27 @@ class UpgradeChecker(Checker):
                      domain=domain, solver="exact comparison", locations=locations,
                      replay_command="verify check " + spec.id),
             elapsed, target.label)]
+
+    def _structure(self, spec: Spec, target: "Target", started: float) -> Finding:
+        from checkers.engines.upgrade.structure import problems, upgradeable_contracts
+
+        scope = upgradeable_contracts(target)
+        found = problems(target)
+        elapsed = round(time.monotonic() - started, 3)
+        domain = (f"{len(scope)} upgradeable implementation(s) ({', '.join(sorted(scope)) or 'none'}): compiler AST "
+                  f"(initializers, _authorizeUpgrade, ERC-7201 slots, proxy/implementation selectors)")
+        if found:
+            first = found[0]
+            return Finding(spec.id, self.NAME, Verdict.VIOLATED, f"{len(found)} upgrade-structure problem(s): {first.detail}",
+                           Evidence(counterexample=Counterexample({"contract": first.contract, "problem": first.kind},
+                                                                  explanation="; ".join(p.detail for p in found)),
+                                    domain=domain, solver="AST pattern check",
+                                    locations=tuple(SourceLocation(p.source, p.line, p.contract) for p in found)),
+                           elapsed, target.label)
+        if not scope:
+            verdict = Verdict.NOT_APPLICABLE if target.generic else Verdict.VACUOUS
+            return Finding(spec.id, self.NAME, verdict, "no upgradeable implementation (Initializable) in the build",
+                           Evidence(domain=domain, solver="AST pattern check"), elapsed, target.label)
+        return Finding(spec.id, self.NAME, Verdict.NO_FINDING,
+                       f"no structural upgrade problem in {len(scope)} implementation(s)",
+                       Evidence(domain=domain, solver="AST pattern check"), elapsed, target.label)

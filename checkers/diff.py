@@ -1,0 +1,122 @@
+"""`verify diff --base REF`: the working tree against the project at a git commit, with the upgrade certificate.
+
+Runs every selected spec on both versions (verdicts that got worse fail the gate), compares storage layouts,
+ERC-7201 namespaces and selectors (UPG-01/02 against the base), checks the new version's upgrade structure
+(UPG-03), and certifies every external selector (checkers/engines/upgrade/certificate.py): unchanged bytecode,
+declared in the upgrade manifest (the specs naming it re-verified on the new version), or compared by the
+equivalence engine, whose EQV-* checks run in the same runner, in parallel and cached like any other check.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from checkers.base import Spec, Verdict
+from checkers.config import Config
+from checkers.results import summarise_spec
+
+
+@contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+def run_diff(config: Config, args: argparse.Namespace) -> int:
+    from checkers import cli
+    from checkers.diff_base import base_root
+    from checkers.engines.equivalence import plan as eq
+    from checkers.engines.upgrade import baseline as bl, certificate, manifest
+    from checkers.target import Target
+
+    specs = cli._selected(config, args)
+    head = cli._build_target(config)
+    generic = config.project is not None
+    project = config.project if generic else config.platform
+    root, commit = base_root(args.base, project, lambda r: Target.build(r, label="base", generic=generic))
+    base = Target(root=root, label=f"base@{args.base}", generic=generic)
+    base_doc, head_doc = bl.snapshot(base), bl.snapshot(head)
+    declared = manifest.load(head.root)
+    manifest.check_known(declared, {c: d["selectors"] for c, d in head_doc["contracts"].items()}, head.root)
+    rows, plans = certificate.build(base, head, declared)
+    eq_specs = [eq.spec_for(p, s, f"{args.base} ({commit[:10]})") for p in plans for s in p.selectors]
+    with tempfile.TemporaryDirectory(prefix="verify-diff-") as scratch:
+        base_file, plan_file = Path(scratch) / "base-layout.json", Path(scratch) / "equivalence-plan.json"
+        base_file.write_text(json.dumps(base_doc))
+        eq.write(plan_file, plans)
+        # UPG-01/02 compare against REF in both runs; the equivalence workers read the plan
+        with _env(bl.BASELINE_ENV, str(base_file)), _env(eq.PLAN_ENV, str(plan_file)):
+            checks, stats, _ = cli._run(config, [(base, specs), (head, specs + eq_specs)])
+    base_checks = [c for c in checks if c.finding.target == base.label]
+    head_checks = [c for c in checks if c.finding.target == head.label]
+    diff = _summary(args.base, commit, specs, eq_specs, base_doc, head_doc, rows, base_checks, head_checks)
+    results = cli._results("diff", config, specs + eq_specs, head_checks, head, stats, diff=diff)
+    cli._console().print("\n".join(f"diff vs {args.base}: {line}" for line in diff["lines"]))
+    return cli._finish(results, config)
+
+
+def _verdict(spec: Spec, checks: list) -> Verdict:
+    return summarise_spec(spec, [c for c in checks if c.finding.spec_id == spec.id]).verdict
+
+
+def _summary(ref: str, commit: str, specs: list[Spec], eq_specs: list[Spec], base_doc: dict[str, Any],
+             head_doc: dict[str, Any], rows: list, base_checks: list, head_checks: list) -> dict[str, Any]:
+    from checkers.engines.upgrade import baseline as bl
+
+    layout, selectors = bl.layout_changes(base_doc, head_doc), bl.selector_changes(base_doc, head_doc)
+    lines = [f"storage: {c.detail}" for c in layout] or ["storage layout and ERC-7201 namespaces: append-only"]
+    lines += [f"selector removed: {c.detail}" for c in selectors] or ["selectors: every base selector kept"]
+    verdicts, worse = {}, []
+    for spec in specs:
+        before, after = _verdict(spec, base_checks), _verdict(spec, head_checks)
+        verdicts[spec.id] = {"base": before.name, "head": after.name}
+        if before != after:
+            got_worse = after > before and Verdict.SKIPPED not in (before, after)
+            lines.append(f"{spec.id}: {before.name} -> {after.name}{' (worse)' if got_worse else ''}")
+            if got_worse:
+                worse.append(spec.id)
+    if not any(v["base"] != v["head"] for v in verdicts.values()):
+        lines.append(f"verdicts: all {len(specs)} specs unchanged")
+    by_id = {s.id: s for s in eq_specs}
+    certificate = []
+    for row in rows:
+        entry = {"contract": row.contract, "signature": row.signature, "selector": row.selector,
+                 "status": row.status, "detail": row.detail}
+        if row.spec:
+            check = next((c for c in head_checks if c.finding.spec_id == row.spec), None)
+            entry["verdict"] = _verdict(by_id[row.spec], head_checks).name
+            entry["detail"] = check.finding.summary if check else "not checked"
+            entry["spec"] = row.spec
+        elif row.status == "declared":
+            name = f"{row.contract}.{row.signature.split('(')[0]}"
+            named = [s for s in specs if name in s.functions] or [s for s in specs if row.contract in s.contracts]
+            entry["reverified"] = {s.id: _verdict(s, head_checks).name for s in named}
+            entry["verdict"] = max((_verdict(s, head_checks) for s in named), default=Verdict.SKIPPED).name
+        elif row.status == "removed":
+            entry["verdict"] = Verdict.VIOLATED.name
+        certificate.append(entry)
+    counts: dict[str, int] = {}
+    for entry in certificate:
+        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+    lines.append("certificate: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+                 + f" ({len(certificate)} selectors)")
+    for entry in certificate:
+        if entry["status"] in ("compared", "declared", "removed") and entry.get("verdict") not in (
+                "HOLDS_BOUNDED", "PROVED", "NO_FINDING"):
+            lines.append(f"  {entry['contract']}.{entry['signature']}: {entry['status']} -> "
+                         f"{entry.get('verdict')}: {entry['detail']}")
+    return {"base": ref, "commit": commit, "lines": lines, "verdicts": verdicts, "worse": worse,
+            "layout_changes": [c.detail for c in layout], "selector_changes": [c.detail for c in selectors],
+            "certificate": certificate}

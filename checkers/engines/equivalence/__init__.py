@@ -1,0 +1,1 @@
+"""Per-selector behavioural equivalence of two implementations of one contract (the upgrade certificate)."""
