@@ -41,9 +41,9 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
     from checkers.engines.upgrade import baseline as bl, certificate, manifest
     from checkers.target import Target
 
-    specs = cli._selected(config, args)
-    head = cli._build_target(config)
     generic = config.project is not None
+    specs = _with_layout_specs(cli._selected(config, args), generic)
+    head = cli._build_target(config)
     project = config.project if generic else config.platform
     root, commit = base_root(args.base, project, lambda r: Target.build(r, label="base", generic=generic))
     base = Target(root=root, label=f"base@{args.base}", generic=generic)
@@ -67,6 +67,20 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
     return cli._finish(results, config)
 
 
+def _with_layout_specs(specs: list[Spec], generic: bool) -> list[Spec]:
+    """UPG-01/02 compare with a released baseline, so `verify all --project` leaves them out; in a diff the base
+    is that baseline, and a project's removed selector or moved variable must fail the gate like the platform's."""
+    from dataclasses import replace
+
+    from specs.upgrade import SPECS as UPGRADE
+
+    if not generic:
+        return specs
+    have = {s.id for s in specs}
+    return specs + [replace(s, platform_only=None, generic=True) for s in UPGRADE
+                    if s.id in ("UPG-01", "UPG-02") and s.id not in have]
+
+
 def _verdict(spec: Spec, checks: list) -> Verdict:
     return summarise_spec(spec, [c for c in checks if c.finding.spec_id == spec.id]).verdict
 
@@ -78,6 +92,7 @@ def _summary(ref: str, commit: str, specs: list[Spec], eq_specs: list[Spec], bas
     layout, selectors = bl.layout_changes(base_doc, head_doc), bl.selector_changes(base_doc, head_doc)
     lines = [f"storage: {c.detail}" for c in layout] or ["storage layout and ERC-7201 namespaces: append-only"]
     lines += [f"selector removed: {c.detail}" for c in selectors] or ["selectors: every base selector kept"]
+    lines += [f"selector added: {s}" for s in bl.added_selectors(base_doc, head_doc)]
     verdicts, worse = {}, []
     for spec in specs:
         before, after = _verdict(spec, base_checks), _verdict(spec, head_checks)
