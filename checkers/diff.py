@@ -68,17 +68,19 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
 
 
 def _with_layout_specs(specs: list[Spec], generic: bool) -> list[Spec]:
-    """UPG-01/02 compare with a released baseline, so `verify all --project` leaves them out; in a diff the base
-    is that baseline, and a project's removed selector or moved variable must fail the gate like the platform's."""
+    """UPG-03 (upgrade structure) in every diff; and UPG-01/02, which compare with a released baseline and so are
+    left out of `verify all --project`: in a diff the base is that baseline, and a project's removed selector or
+    moved variable must fail the gate like the platform's."""
     from dataclasses import replace
 
-    from specs.upgrade import SPECS as UPGRADE
+    from specs.upgrade import SPECS as UPGRADE, UPG_03
 
-    if not generic:
-        return specs
     have = {s.id for s in specs}
-    return specs + [replace(s, platform_only=None, generic=True) for s in UPGRADE
-                    if s.id in ("UPG-01", "UPG-02") and s.id not in have]
+    extra = [s for s in UPG_03 if s.id not in have]
+    if generic:
+        extra += [replace(s, platform_only=None, generic=True) for s in UPGRADE
+                  if s.id in ("UPG-01", "UPG-02") and s.id not in have]
+    return specs + extra
 
 
 def _verdict(spec: Spec, checks: list) -> Verdict:
