@@ -11,7 +11,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from checkers.results import RunResults
-from reports.outcome import Outcome, Status, check_outcome, mutant_outcome, unchecked_spec_outcome
+from reports.outcome import Outcome, Status, certificate_cell, certificate_outcome, check_outcome, mutant_outcome, \
+    unchecked_spec_outcome
 from reports.view import cx_lines, evidence_items, replay_command
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0, even escaped
@@ -90,6 +91,12 @@ def render(results: RunResults) -> str:
             outcome = Outcome(Status.FAILURE, "WORSE", f"verdict got worse: {text}") if spec_id in worse else \
                 Outcome(Status.PASS, "UNCHANGED" if change.get("base") == change.get("head") else "CHANGED", text)
             suite.case("diff", spec_id, outcome, text)
+        suite.close()
+    if results.diff and results.diff.get("certificate"):
+        suite = _Suite(suites, f"verify.certificate.{results.diff.get('base')}")
+        for e in results.diff["certificate"]:
+            suite.case("certificate", f"{e['contract']}.{e['signature']}", certificate_outcome(e, results.strict),
+                       f"{e['selector']} {e['status']}: {certificate_cell(e)}")
         suite.close()
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from checkers.results import RunResults
+from reports.outcome import certificate_cell, certificate_outcome
 from reports.view import build_view, cx_lines, legend, replay_command, scope_lines
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -131,6 +132,18 @@ def render(results: RunResults) -> str:
         out.append("")
         for line in r.diff.get("lines", []):
             out.append(f"- {md(line)}")
+        if r.diff.get("certificate"):
+            out.append("")
+            out.append("### Upgrade certificate")
+            out.append("")
+            out.append("Every external selector: bytecode unchanged, compared by the equivalence engine (EQV-*), "
+                       "declared changed in upgrade-manifest.toml (the specs naming it re-verified), added or removed.")
+            out.append("")
+            out.append("| contract | function | selector | status | verdict | evidence |")
+            out.append("|---|---|---|---|---|---|")
+            for e in r.diff["certificate"]:
+                out.append(f"| {md(e['contract'])} | {code(e['signature'])} | {code(e['selector'])} | {md(e['status'])} "
+                           f"| {md(certificate_outcome(e, r.strict).kind)} | {md(certificate_cell(e))} |")
     if r.profile and r.profile["not_applied"]:
         out.append("")
         out.append("## Platform specs not applied")

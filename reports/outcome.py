@@ -84,3 +84,28 @@ def mutant_outcome(m: MutantResult, strict: bool) -> Outcome:
     if strict:
         return Outcome(Status.ERROR if m.error else Status.FAILURE, kind, f"mutant survived: {why}")
     return Outcome(Status.SKIPPED, kind, f"mutant survived: {why} (not strict: does not fail the gate)")
+
+
+def certificate_outcome(entry: dict, strict: bool) -> Outcome:
+    """One selector of `verify diff`'s upgrade certificate, judged like the check (EQV-*, UPG-02, the re-verified
+    specs) its verdict comes from."""
+    status, verdict = entry.get("status", ""), entry.get("verdict")
+    text = f"{status}: {entry.get('detail') or ''}".rstrip(": ")
+    if status in ("unchanged", "added"):
+        return Outcome(Status.PASS, status.upper(), text)
+    if status == "removed" or verdict == Verdict.VIOLATED.name:
+        return Outcome(Status.FAILURE, verdict or "VIOLATED", text)
+    if verdict in (Verdict.PROVED.name, Verdict.HOLDS_BOUNDED.name, Verdict.NO_FINDING.name,
+                   Verdict.ACCEPTED_RISK.name):
+        return Outcome(Status.PASS, verdict, text)
+    if verdict == Verdict.SKIPPED.name:
+        return Outcome(Status.SKIPPED, verdict, f"{text} (no spec names this function)")
+    return Outcome(Status.ERROR if strict else Status.SKIPPED, verdict or "UNKNOWN", text)
+
+
+def certificate_cell(entry: dict) -> str:
+    """The evidence column of the certificate tables: the reason, the engine's line, the re-verified specs."""
+    parts = [entry.get("detail") or ""]
+    if entry.get("reverified"):
+        parts.append("re-verified: " + ", ".join(f"{s} {v}" for s, v in entry["reverified"].items()))
+    return "; ".join(p for p in parts if p)

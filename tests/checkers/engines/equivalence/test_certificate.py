@@ -87,6 +87,14 @@ def test_a_changed_comparison_is_caught_with_a_replay_that_reproduces_it(release
     replay = Path(found["evidence"]["replay_test"].replace("<out>", str(tmp_path / "out")))
     assert replay.is_file() and "test_new_against_base" in replay.read_text()
     assert rows(results)["deposit(uint256)"]["verdict"] == "HOLDS_BOUNDED"
+    out = tmp_path / "out"
+    markdown = (out / "report.md").read_text()
+    assert "### Upgrade certificate" in markdown and "| Book | `liquidatable(uint256)` | `0x" in markdown
+    assert "VIOLATED" in markdown.split("### Upgrade certificate")[1]
+    junit = (out / "junit.xml").read_text()
+    suite = junit.split("verify.certificate.HEAD")[1]
+    assert 'name="Book.liquidatable(uint256)"' in suite and '<failure message="compared: not equivalent' in suite
+    assert "Upgrade certificate" in (out / "report.html").read_text()
 
 
 def test_a_declared_change_is_not_compared(released, tmp_path) -> None:
