@@ -13,13 +13,13 @@ import re
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checkers import toolchain
 from checkers.base import Availability, Checker, Counterexample, Evidence, Finding, SourceLocation, Spec, Verdict
-from checkers.engines.equivalence import harness, plan as plans, replay
+from checkers.engines.equivalence import harness, model, plan as plans, replay
 from checkers.engines.sequence.checker import run_bounded, tail
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +42,7 @@ class Outcome:
     inputs: dict[str, str]
     bounded_loops: int = 0
     seconds: float = 0.0
+    state: model.State | None = None  # the storage and external answers behind a counterexample
 
 
 class EquivalenceChecker(Checker):
@@ -101,7 +102,7 @@ class EquivalenceChecker(Checker):
         source = replay.render(contract_plan.contract, contract_plan.old_code, contract_plan.new_code,
                                contract_plan.old_args, contract_plan.new_args, selector, data,
                                "0x" + number("caller", 0x10000).to_bytes(20, "big").hex(),
-                               number("timestamp", 1), number("block", 1))
+                               number("timestamp", 1), number("block", 1), outcome.state)
         directory = replay.output_dir() / f"{contract_plan.contract}_{selector.signature.split('(')[0]}"
         reproduced, note = replay.write_and_run(directory, source)
         test = directory / "test" / "Replay.t.sol"
@@ -124,11 +125,10 @@ class EquivalenceChecker(Checker):
             report = root / "halmos.json"
             cmd = [sys.executable, "-m", "checkers.engines.equivalence.halmos_ext", "--root", str(root),
                    "--contract", name, "--storage-layout", "generic", "--loop", str(self.loop),
-                   "--solver", "yices", "--solver-timeout-assertion", f"{self.solver_timeout_assertion_s}s",
-                   "--json-output", str(report)]
+                   "--solver", "yices", "--solver-timeout-assertion", f"{self.solver_timeout_assertion_s}s"]
             env = toolchain.tool_env()
             env["PYTHONPATH"] = str(toolchain.REPO_ROOT)
-            done = run_bounded(cmd, cwd=root, env=env, timeout_s=CONTRACT_LIMIT_S)
+            done = run_bounded([*cmd, "--json-output", str(report)], cwd=root, env=env, timeout_s=CONTRACT_LIMIT_S)
             elapsed = round(time.monotonic() - started, 2)
             if done is None:
                 return {i: Outcome(Verdict.UNKNOWN, f"halmos did not finish {contract_plan.contract} within "
@@ -137,10 +137,20 @@ class EquivalenceChecker(Checker):
             if results is None:
                 return {i: Outcome(Verdict.ERROR, f"halmos failed: {tail(done.stdout + done.stderr)}", {},
                                    seconds=elapsed) for i in ids}
-        out = {}
-        for n, (spec, selector) in enumerate(zip(ids, selectors)):
-            out[spec] = _outcome(results.get(n), selector, elapsed)
+            out = {}
+            for n, (spec, selector) in enumerate(zip(ids, selectors)):
+                out[spec] = _outcome(results.get(n), selector, elapsed)
+                if out[spec].verdict == Verdict.VIOLATED:
+                    out[spec] = replace(out[spec], state=_state(cmd, n, root, env))
         return out
+
+
+def _state(cmd: list[str], n: int, root: Path, env: dict[str, str]) -> model.State | None:
+    """The counterexample's storage and external answers: the selector again, with the solver's queries kept."""
+    dump = root / f"smt-{n}"
+    done = run_bounded([*cmd, "--function", f"check_{n}\\(", "--early-exit", "--dump-smt-queries",
+                        "--dump-smt-directory", str(dump)], cwd=root, env=env, timeout_s=CONTRACT_LIMIT_S)
+    return model.read(dump) if done is not None and dump.is_dir() else None
 
 
 def _results(report: Path) -> dict[int, dict[str, Any]] | None:
