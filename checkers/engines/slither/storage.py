@@ -124,7 +124,8 @@ _ACCESSORS: "weakref.WeakKeyDictionary[Function, Structure | None]" = weakref.We
 
 def accessor_struct(function) -> Structure | None:
     """The namespaced struct `function` returns a storage pointer to (an accessor such as `_getMainStorage()`),
-    or None."""
+    or None. An unannotated struct counts only from an internal/private pure function without parameters that binds
+    it in assembly: a generic slot helper (`StorageSlot.getAddressSlot(bytes32)`) is not a namespace."""
     if not isinstance(function, Function):
         return None
     try:
@@ -138,7 +139,7 @@ def accessor_struct(function) -> Structure | None:
         if target is not None:
             if namespace_id(target) is not None:
                 found = target
-            elif (function.visibility in ("internal", "private") and function.pure
+            elif (function.visibility in ("internal", "private") and function.pure and not function.parameters
                   and any(n.type == NodeType.ASSEMBLY or any(_binds_slot(ir) for ir in n.irs)
                           for n in function.nodes)):
                 found = target
@@ -240,8 +241,13 @@ def touches_namespace(function: Function) -> bool:
 
 
 def written(function: Function) -> set[str]:
-    """Names of the storage `function` writes (with its internal calls): Slither's state variables and slots."""
-    return {v.name for v in function.all_state_variables_written()} | set(namespaced_access(function)[1])
+    """Names of the storage `function` writes (with its internal calls): Slither's state variables and slots.
+    Where a namespace is reachable, constants are left out: Slither lists `LOCATION` as written by
+    `assembly { $.slot := LOCATION }`."""
+    plain = function.all_state_variables_written()
+    if not touches_namespace(function):
+        return {v.name for v in plain}
+    return {v.name for v in plain if not v.is_constant} | set(namespaced_access(function)[1])
 
 
 def read(function: Function) -> set[str]:

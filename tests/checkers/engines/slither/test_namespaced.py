@@ -46,3 +46,47 @@ def test_namespaced_storage(detector: str, side: str, fixture_analysis: Analysis
         wrong = {c: [f.message for f in findings if _about(f, c)] for c in good}
         wrong = {c: m for c, m in wrong.items() if m}
         assert not wrong, f"{detector} flagged good {wrong}"
+
+
+def test_findings_name_the_namespaced_member(fixture_analysis: Analysis) -> None:
+    """Namespaced storage is reported under a stable `<Struct>.<member>` name."""
+    messages = {f.message.split(": ", 1)[-1] for f in fixture_analysis.custom}
+    for expected in ("BadNsVault.withdraw writes VaultStorage.balances after safeTransfer",
+                     "BadNsEthVault.withdraw writes EthVaultStorage.balances after call{value}",
+                     "BadNsCustomOwner.setOwner sets OwnerStorage.owner from an argument in one step",
+                     "BadNsStuckOwner.AdminStorage.admin can never be rotated",
+                     "(writes PoolStorage.weights)",
+                     "(feed OracleStorage.feed)"):
+        assert any(expected in m for m in messages), expected
+
+
+def test_plain_storage_is_what_slither_lists(fixture_analysis: Analysis) -> None:
+    """Without a namespace, the storage helpers the rules use return Slither's own state-variable view."""
+    from checkers.engines.slither import storage
+
+    units = fixture_analysis._slither.compilation_units
+    plain = [c for u in units for c in u.contracts if not storage.namespaced_structs(c)]
+    assert len(plain) > 50
+    for c in plain:
+        assert [v.name for v in storage.variables(c)] == [v.name for v in c.state_variables], c.name
+        for f in c.functions:
+            assert storage.written(f) == {v.name for v in f.all_state_variables_written()}, f.canonical_name
+            assert storage.accessor_struct(f) is None, f.canonical_name  # StorageSlot's helpers are no namespace
+            assert storage.read(f) == {v.name for v in f.all_state_variables_read()}, f.canonical_name
+
+
+def test_namespaces_are_recognised(fixture_analysis: Analysis) -> None:
+    from checkers.engines.slither import storage
+
+    contracts = {c.name: c for u in fixture_analysis._slither.compilation_units for c in u.contracts}
+    receiver = contracts["GoodNsReceiver"]
+    names = {s.name for s in storage.variables(receiver) if isinstance(s, storage.Slot)}
+    assert {"ReceiverStorage.processed", "PausableStorage._paused"} <= names  # the project's and OpenZeppelin's
+    assert "ReceiverStorage.processed" in storage.mapping_names(receiver)
+    [accessor] = [f for f in receiver.functions if f.name == "_s"]
+    assert storage.namespace_id(storage.accessor_struct(accessor)) == "fixture.storage.Receiver"
+    eth = contracts["BadNsEthVault"]  # unannotated struct bound by assembly in the function itself
+    assert [s.name for s in storage.variables(eth)] == ["SLOT", "EthVaultStorage.balances"]  # its constant too
+    [withdraw] = [f for f in eth.functions if f.name == "withdraw"]
+    assert storage.written(withdraw) == {"EthVaultStorage.balances"}  # not SLOT (Slither lists it as written)
+    assert "EthVaultStorage.balances" in storage.read(withdraw)
