@@ -149,6 +149,18 @@ def accessor_struct(function) -> Structure | None:
 
 def assembly_roots(function: Function) -> dict:
     """Local struct pointers bound to a slot by inline assembly in `function` itself -> their struct."""
+    try:
+        return _ROOTS[function]
+    except KeyError:
+        pass
+    _ROOTS[function] = roots = _assembly_roots(function)
+    return roots
+
+
+_ROOTS: "weakref.WeakKeyDictionary[Function, dict]" = weakref.WeakKeyDictionary()
+
+
+def _assembly_roots(function: Function) -> dict:
     roots = {}
     for node in function.nodes:
         for ir in node.irs:
@@ -224,6 +236,18 @@ def namespaced_access(function: Function) -> tuple[frozenset[str], frozenset[str
 def touches_namespace(function: Function) -> bool:
     """Whether `function`, a modifier of it or a function it calls can reach namespaced storage at all (calls an
     accessor, binds a slot in assembly or takes a struct storage pointer): the walk is skipped otherwise."""
+    try:
+        return _TOUCHES[function]
+    except KeyError:
+        pass
+    _TOUCHES[function] = found = _touches(function)
+    return found
+
+
+_TOUCHES: "weakref.WeakKeyDictionary[Function, bool]" = weakref.WeakKeyDictionary()
+
+
+def _touches(function: Function) -> bool:
     todo, seen = [function], set()
     while todo:
         f = todo.pop()
