@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 from slither.core.declarations import Contract
-from slither.core.solidity_types import ElementaryType, MappingType
+from slither.core.solidity_types import ElementaryType
 from slither.detectors.abstract_detector import DetectorClassification
 
-from checkers.engines.slither import flow
+from checkers.engines.slither import flow, storage
 from checkers.engines.slither.common import WIKI_BASE, RuleDetector
 
 _NOUNS = ("Feed|Market|Chain|Sender|Token|Asset|Allowlist|Keeper|Liquidator|Oracle|Router|Supported|Allowed|"
@@ -50,8 +50,9 @@ class UnguardedConfigSetter(RuleDetector):
                 if _runs_once(f):
                     continue
                 trace = flow.walk(f)
-                written = {v.name for v in f.all_state_variables_written()}
-                config = sorted(v for v in written if CONFIG_VAR.search(v)) or _configured(f, trace, contract)
+                written = storage.written(f)
+                config = sorted(v for v in written if CONFIG_VAR.search(storage.member(v))) or _configured(
+                    f, trace, contract)
                 if not SETTER.match(f.name) and not config:
                     continue
                 if any("caller" in e.tags for e in trace.of("guard")):
@@ -76,15 +77,14 @@ def _configured(f, trace: flow.Trace, contract: Contract) -> list[str]:
     """By effect: state `f` sets to a value its caller chose (an argument; not read-modify-write, not keyed by or
     holding the caller), at a location its caller chose (a scalar, or a mapping entry keyed by an argument, not a
     fresh record keyed by a counter), that another function of the contract reads: what configures it."""
-    mappings = {v.name for c in (contract, *contract.inheritance) for v in c.state_variables_declared
-                if isinstance(v.type, MappingType)}  # a base's private mappings too
+    mappings = storage.mapping_names(contract, declared_only=True)  # a base's private mappings too
     replaced = {e.name for e in trace.of("write")
                 if "input" in e.value and "caller" not in e.tags and f"sv:{e.name}" not in e.value
                 and (e.name not in mappings or "input" in e.key)}
     if not replaced:
         return []
-    read_elsewhere = {v.name for g in contract.functions if g is not f and g.is_implemented
-                      for v in g.all_state_variables_read()}
+    read_elsewhere = {name for g in contract.functions if g is not f and g.is_implemented
+                      for name in storage.read(g)}
     return sorted(replaced & read_elsewhere)
 
 
@@ -124,13 +124,13 @@ class OneStepAdminRotation(RuleDetector):
         return results
 
     def _custom(self, contract: Contract, results: list) -> None:
-        admins = [v for v in contract.state_variables if ADMIN_VAR.match(v.name)
+        admins = [v for v in storage.variables(contract) if ADMIN_VAR.match(storage.member(v.name))
                   and isinstance(v.type, ElementaryType) and v.type.name == "address" and not v.is_constant]
         self._granted_from_argument(contract, {v.name for v in admins}, results)
         for admin in admins:
             self.examined.add(contract.name)
             writers = [f for f in self.entry_points(contract, src_only=False)
-                       if admin in f.all_state_variables_written()]
+                       if admin.name in storage.written(f)]
             if not writers:
                 self.report(results, contract, f"{contract.name}.{admin.name} can never be rotated")
                 continue

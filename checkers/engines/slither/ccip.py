@@ -8,10 +8,9 @@ its receive path is the `ccipReceive` entry point with its modifiers and every i
 from __future__ import annotations
 
 from slither.core.declarations import Contract, Function
-from slither.core.solidity_types import MappingType
 from slither.detectors.abstract_detector import DetectorClassification
 
-from checkers.engines.slither import flow
+from checkers.engines.slither import flow, storage
 from checkers.engines.slither.common import WIKI_BASE, RuleDetector, internal_reach, non_lock_writes
 
 EFFECTS = ("write", "call", "transfer", "pause")
@@ -162,7 +161,7 @@ class CcipReplayGuard(CcipBase):
             # a record marks the key as seen: not a balance cleared (a zero written) or moved (read-modify-write)
             recorded = {e.name for e in trace.of("write") if e.tags & MESSAGE_TAGS and not e.in_catch
                         and "zero" not in e.value and f"sv:{e.name}" not in e.value}
-            mappings = {v.name for v in contract.state_variables if isinstance(v.type, MappingType)}
+            mappings = storage.mapping_names(contract)
             if not checked & recorded & mappings:  # a capped total checked and summed is not a replay guard
                 detail = ("records it but never checks it" if recorded else
                           "checks it but never records it" if checked else "neither checks nor records it")
@@ -205,7 +204,7 @@ class CcipFailureIsolation(CcipBase):
             retry = [
                 f for f in contract.functions
                 if f not in receive_path and not f.is_shadowed and f.visibility in ("public", "external")
-                and not (f.view or f.pure) and stored & {v.name for v in f.all_state_variables_read()}
+                and not (f.view or f.pure) and stored & storage.read(f)
             ]
             if not retry:
                 self.report(results, where, f"{contract.name} stores failed messages ({', '.join(sorted(stored))}) "

@@ -10,7 +10,7 @@ from typing import ClassVar
 from slither.core.declarations import Contract, Function
 from slither.detectors.abstract_detector import AbstractDetector
 
-from checkers.engines.slither import flow
+from checkers.engines.slither import flow, storage
 
 WIKI_BASE = "checkers/engines/slither/README.md#"  # rule documentation in this package
 LOCK_VARS = re.compile(r"(?i)^_?(status|locked|entered|reentrancy\w*)$")
@@ -122,4 +122,4 @@ def internal_reach(function: Function, depth: int = 8) -> set[Function]:
 
 
 def non_lock_writes(events) -> list:
-    return [e for e in events if e.kind == "write" and not LOCK_VARS.match(e.name)]
+    return [e for e in events if e.kind == "write" and not LOCK_VARS.match(storage.member(e.name))]

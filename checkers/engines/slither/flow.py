@@ -7,6 +7,8 @@ from: fields of a CCIP message ("chain", "sender", "messageId", "data"), a feed 
 "updatedAt"), performData ("pd"), any parameter ("param"; "input" only for the walked function's own parameters,
 i.e. what its caller chose, not what an inlined callee received), storage ("state" and "sv:<name>"), external call
 results ("call"), msg.sender ("caller"), block.timestamp ("now"), this ("self").
+ERC-7201 namespaced members (`$.processed` through a storage pointer from an accessor or `$.slot :=` assembly, see
+storage.py) are storage like state variables: tagged "state" and "sv:<Struct>.<member>", written as that name.
 It is a structural approximation: branches are visited in source order and loops once.
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ from slither.core.declarations.structure import Structure
 from slither.core.solidity_types import UserDefinedType
 from slither.core.variables.state_variable import StateVariable
 from slither.slithir.operations import (
+    Assignment,
     Condition,
     Delete,
     EventCall,
@@ -38,6 +41,8 @@ from slither.slithir.operations import (
     Unpack,
 )
 from slither.slithir.variables import Constant, ReferenceVariable, TupleVariable
+
+from checkers.engines.slither import storage
 
 MAX_DEPTH = 8
 MESSAGE_FIELDS = {"sourceChainSelector": "chain", "sender": "sender", "messageId": "messageId",
@@ -137,6 +142,11 @@ class Walker:
     def __init__(self) -> None:
         self.trace = Trace()
         self._stack: list[Function] = []
+        # ERC-7201: struct pointers bound to a namespace (-> struct), and references/pointers into one of its
+        # members (-> the member's Slot); slot_reads: the slot names read on the walked path
+        self.roots: dict = {}
+        self.slots: dict = {}
+        self.slot_reads: set[str] = set()
 
     # -- entry ---------------------------------------------------------------------------------------------
     def run(self, function: Function, initial: dict | None = None) -> Trace:
@@ -156,6 +166,7 @@ class Walker:
         if function in self._stack or len(self._stack) >= MAX_DEPTH:
             return {}
         self._stack.append(function)
+        self.roots.update(storage.assembly_roots(function))
         returns: dict[int, frozenset] = {}
         catches, successes = catch_regions(function)
         tuples: dict = {}
@@ -228,9 +239,20 @@ class Walker:
         """Propagate taint through one operation, emit its events, return the tags it produced."""
         reads = frozenset().union(*(self._tags(v, taint) for v in ir.read)) if ir.read else frozenset()
         out: frozenset = reads
-        if isinstance(ir, Member):
+        self._slot_reads(ir)
+        if isinstance(ir, Member) and ir.variable_left in self.roots:
+            struct = self.roots[ir.variable_left]
+            member = str(ir.variable_right)
+            elem = next((e for e in struct.elems_ordered if e.name == member), None)
+            slot = storage.Slot(struct.name, member, elem.type if elem is not None else None,
+                                storage.namespace_id(struct))
+            self.slots[ir.lvalue] = slot
+            out = self._tags(ir.variable_left, taint) | {"state", f"sv:{slot.name}"}
+        elif isinstance(ir, Member):
             left = self._tags(ir.variable_left, taint)
             member = str(ir.variable_right)
+            if ir.variable_left in self.slots:
+                self.slots[ir.lvalue] = self.slots[ir.variable_left]
             if "msg" in left and member in MESSAGE_FIELDS:
                 out = (left - {"msg"}) | {MESSAGE_FIELDS[member]}
             elif "report" in left and member in REPORT_FIELDS:
@@ -239,6 +261,8 @@ class Walker:
                 out = left
         elif isinstance(ir, Index):
             out = self._tags(ir.variable_left, taint) | self._tags(ir.variable_right, taint)
+            if ir.variable_left in self.slots:
+                self.slots[ir.lvalue] = self.slots[ir.variable_left]
         elif isinstance(ir, Unpack):
             per_index = tuples.get(ir.tuple)
             out = per_index.get(ir.index, frozenset()) if per_index is not None else self._tags(ir.tuple, taint)
@@ -249,7 +273,8 @@ class Walker:
             # a view call's result is a fresh read ("call"); a state-changing call's result is an outcome ("effect")
             kind = frozenset({"call"} if view else {"effect"})
             out = kind.union(*args) if args else kind
-            feed = frozenset({FEED + _name(self._origin(ir.destination))})
+            dest_slot = self.slots.get(ir.destination)
+            feed = frozenset({FEED + (dest_slot.name if dest_slot is not None else _name(self._origin(ir.destination)))})
             if name in SCALAR_READS:
                 out = out | {SCALAR_READS[name]} | feed
                 emit("read", out, name)
@@ -281,15 +306,18 @@ class Walker:
             params = callee.parameters if isinstance(callee, Function) else []
             for position, arg in enumerate(ir.arguments):
                 origin = self._origin(arg)
-                if isinstance(origin, StateVariable):
-                    out = out | {"state", f"sv:{origin.name}"}
+                slot = self.slots.get(arg)
+                if isinstance(origin, StateVariable) or slot is not None:
+                    name = origin.name if isinstance(origin, StateVariable) else slot.name
+                    out = out | {"state", f"sv:{name}"}
                     by_ref = position < len(params) and params[position].location == "storage"
                     if writes and by_ref:
                         other = frozenset().union(*(self._tags(a, taint) for a in ir.arguments if a is not arg))
-                        emit("write", other, origin.name)
+                        emit("write", other, name)
             if isinstance(callee, Function) and callee.is_implemented and callee.visibility in ("internal", "private"):
                 # an internal library function is inlined code: walk it like an internal call
                 out = out | self._inline(callee, ir, taint, tuples, out, in_catch, in_success)
+            self._bind_accessor(callee, ir)
         elif isinstance(ir, InternalCall):
             callee = ir.function
             if isinstance(callee, Function):
@@ -298,6 +326,7 @@ class Walker:
                 if callee.name in NOT_PAUSED_CHECKS:
                     emit("notpaused", reads, callee.name)
                 out = self._inline(callee, ir, taint, tuples, reads, in_catch, in_success)
+                self._bind_accessor(callee, ir)
         elif isinstance(ir, LowLevelCall):
             out = reads | {"call"}
             emit("call", out, str(ir.function_name))
@@ -321,15 +350,24 @@ class Walker:
         # state writes
         if isinstance(ir, OperationWithLValue) and ir.lvalue is not None and not isinstance(ir, (Member, Index)):
             origin = self._origin(ir.lvalue)
-            if isinstance(origin, StateVariable):
+            slot = self.slots.get(ir.lvalue) if isinstance(ir.lvalue, ReferenceVariable) else None
+            if isinstance(origin, StateVariable) or slot is not None:
                 index_tags = self._tags(ir.lvalue, taint)
                 cleared = frozenset({"zero"}) if _writes_zero(ir) else frozenset()
-                emit("write", index_tags | reads, origin.name, value=reads | cleared, key=index_tags)
+                emit("write", index_tags | reads, origin.name if slot is None else slot.name, value=reads | cleared,
+                     key=index_tags)
+            elif isinstance(ir, Assignment):
+                # a pointer copied (`$ = TMP`, `Position storage p = $.positions[id]`) points where its source does
+                if ir.rvalue in self.roots:
+                    self.roots[ir.lvalue] = self.roots[ir.rvalue]
+                elif ir.rvalue in self.slots:
+                    self.slots[ir.lvalue] = self.slots[ir.rvalue]
         if isinstance(ir, Delete):
             origin = self._origin(ir.variable)
-            if isinstance(origin, StateVariable):
-                emit("write", self._tags(ir.variable, taint), origin.name, value=frozenset({"zero"}),
-                     key=self._tags(ir.variable, taint))
+            slot = self.slots.get(ir.variable)
+            if isinstance(origin, StateVariable) or slot is not None:
+                emit("write", self._tags(ir.variable, taint), origin.name if slot is None else slot.name,
+                     value=frozenset({"zero"}), key=self._tags(ir.variable, taint))
         if isinstance(ir, OperationWithLValue) and ir.lvalue is not None:
             if isinstance(ir.lvalue, ReferenceVariable) and not isinstance(ir, (Member, Index)):
                 pass  # writing through a reference keeps the reference's (index) tags
@@ -337,10 +375,30 @@ class Walker:
                 taint[ir.lvalue] = out
         return out
 
+    def _bind_accessor(self, callee, ir: Operation) -> None:
+        """`$ = _getMainStorage()`: the call's result is a namespace root."""
+        struct = storage.accessor_struct(callee)
+        if struct is not None and getattr(ir, "lvalue", None) is not None:
+            self.roots[ir.lvalue] = struct
+
+    def _slot_reads(self, ir: Operation) -> None:
+        """Record the slots an operation consumes (not the Member/Index steps that only locate one)."""
+        if isinstance(ir, (Member, Index)) or not self.slots:
+            return
+        for v in ir.read:
+            slot = self.slots.get(v)
+            if slot is not None:
+                self.slot_reads.add(slot.name)
+
     def _inline(self, callee: Function, ir: Operation, taint: dict, tuples: dict, reads: frozenset, in_catch: bool,
                 in_success: bool) -> frozenset:
         """Walk an internal (or internal library) callee with the arguments' tags; the tags it returns."""
         offset = len(ir.arguments) - len(callee.parameters)  # `using L for T`: the bound value is argument 0
+        for p, a in zip(callee.parameters, ir.arguments[max(offset, 0):]):  # storage pointers passed along
+            if a in self.roots:
+                self.roots[p] = self.roots[a]
+            elif a in self.slots:
+                self.slots[p] = self.slots[a]
         inner = {p: self._tags(a, taint) | {"param"} for p, a in zip(callee.parameters, ir.arguments[max(offset, 0):])}
         returned = self._walk(callee, inner, in_catch, in_success)
         extra = frozenset({"state"}) if callee.all_state_variables_read() else frozenset()

@@ -29,7 +29,8 @@ def test_violated_with_locations(fixture_target: Target) -> None:
 
 
 def test_exemptions_in_the_spec_remove_findings(fixture_target: Target) -> None:
-    spec = _spec("PAUSE-01", exemptions={"BadPausable.deposit": "fixture exemption"})
+    spec = _spec("PAUSE-01", exemptions={"BadPausable.deposit": "fixture exemption",
+                                         "BadNsPausable.deposit": "fixture exemption"})
     [finding] = SlitherChecker().check(spec, fixture_target, 60)
     assert finding.verdict is Verdict.NO_FINDING, finding.summary  # a pattern match is never PROVED
     assert finding.evidence.domain and "src/" in finding.evidence.domain
