@@ -11,7 +11,7 @@ from slither.core.solidity_types import ElementaryType
 from slither.detectors.abstract_detector import DetectorClassification
 
 from checkers.engines.slither import flow, storage
-from checkers.engines.slither.common import WIKI_BASE, RuleDetector
+from checkers.engines.slither.common import WIKI_BASE, RuleDetector, runs_once
 
 _NOUNS = ("Feed|Market|Chain|Sender|Token|Asset|Allowlist|Keeper|Liquidator|Oracle|Router|Supported|Allowed|"
           "Updater|Forwarder|Module|Receiver|Destination|Source|Config|Params?|Parameters")
@@ -47,7 +47,7 @@ class UnguardedConfigSetter(RuleDetector):
         for contract in self.src_contracts():
             for f in self.entry_points(contract):
                 self.examined.add(contract.name)  # by effect, every state-changing entry point is looked at
-                if _runs_once(f):
+                if runs_once(f):
                     continue
                 trace = flow.walk(f)
                 written = storage.written(f)
@@ -63,14 +63,6 @@ class UnguardedConfigSetter(RuleDetector):
                 what = f" (writes {', '.join(config)})" if config else ""
                 self.report(results, f, f"{contract.name}.{f.name} writes configuration without a caller check{what}")
         return results
-
-
-INITIALIZERS = frozenset({"initializer", "reinitializer", "onlyInitializing"})
-
-
-def _runs_once(f) -> bool:
-    """An initializer: its writes happen once, at deployment (guarded by the Initializable state, not a caller)."""
-    return any(m.name in INITIALIZERS for m in f.modifiers)
 
 
 def _configured(f, trace: flow.Trace, contract: Contract) -> list[str]:
@@ -146,7 +138,7 @@ class OneStepAdminRotation(RuleDetector):
         writes other state. Setting it to a value an argument chose (`permissions[account] = role`), rather than
         to the caller accepting it, hands admin power over in one step. Revocations (a constant written) and
         running totals are not grants."""
-        entries = [(f, flow.walk(f)) for f in self.entry_points(contract, src_only=False) if not _runs_once(f)]
+        entries = [(f, flow.walk(f)) for f in self.entry_points(contract, src_only=False) if not runs_once(f)]
         checks = {f: {t[3:] for e in trace.of("guard") if "caller" in e.tags and not e.tags & {"param", "input"}
                       for t in e.tags if t.startswith("sv:")} for f, trace in entries}
         guarding = set().union(*checks.values()) if checks else set()

@@ -123,3 +123,11 @@ def internal_reach(function: Function, depth: int = 8) -> set[Function]:
 
 def non_lock_writes(events) -> list:
     return [e for e in events if e.kind == "write" and not LOCK_VARS.match(storage.member(e.name))]
+
+
+INITIALIZERS = frozenset({"initializer", "reinitializer", "onlyInitializing"})
+
+
+def runs_once(f) -> bool:
+    """An initializer: its writes happen once, at deployment (guarded by the Initializable state, not a caller)."""
+    return any(m.name in INITIALIZERS for m in f.modifiers)

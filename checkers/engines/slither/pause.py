@@ -9,7 +9,7 @@ from slither.detectors.abstract_detector import DetectorClassification
 
 from checkers.engines.slither import flow
 from checkers.engines.slither.ccip import is_receiver, receive_entry
-from checkers.engines.slither.common import WIKI_BASE, RuleDetector, internal_reach, natspec_tag
+from checkers.engines.slither.common import WIKI_BASE, RuleDetector, internal_reach, natspec_tag, runs_once
 
 EXEMPT_TAG = "pause-exempt"
 
@@ -43,8 +43,8 @@ class PauseCoverage(RuleDetector):
             if entry is not None and entry not in functions:
                 functions.append(entry)
             for f in functions:
-                if {g.name for g in internal_reach(f)} & {"_pause", "_unpause"}:
-                    continue
+                if {g.name for g in internal_reach(f)} & {"_pause", "_unpause"} or runs_once(f):
+                    continue  # pause()/unpause(); an initializer runs once, through the proxy, at deployment
                 reason = natspec_tag(f, EXEMPT_TAG)
                 if reason:
                     self.exempt[f"{contract.name}.{f.name}"] = reason
