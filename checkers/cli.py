@@ -382,8 +382,11 @@ def cmd_baseline(config: Config, args: argparse.Namespace) -> int:
     path = target.root / BASELINE_NAME
     write_atomic(path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
     variables = sum(len(c["storage"]["variables"]) for c in doc["contracts"].values())
+    spaces = [m for c in doc["contracts"].values() for m in c["storage"].get("namespaces", {}).values()]
     selectors = sum(len(c["selectors"]) for c in doc["contracts"].values())
-    print(f"wrote {path}: {len(doc['contracts'])} contracts, {variables} storage variables, {selectors} selectors")
+    in_spaces = f" + {sum(map(len, spaces))} in {len(spaces)} ERC-7201 namespaces" if spaces else ""
+    print(f"wrote {path}: {len(doc['contracts'])} contracts, {variables} storage variables{in_spaces}, "
+          f"{selectors} selectors")
     return int(ExitCode.PASS)
 
 

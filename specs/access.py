@@ -28,7 +28,7 @@ SPECS = (
         title="Admin rotation exists and is two-step (propose, then accept by the new admin)",
         rationale=(
             "A one-step transfer to a mistyped or unreachable address loses every admin function for good; "
-            "OpenZeppelin's Ownable2Step / AccessControlDefaultAdminRules (used by PlatformAccess, with a 1-day "
+            "OpenZeppelin's Ownable2Step / AccessControlDefaultAdminRules (used by PlatformAccessUpgradeable, with a 1-day "
             "delay) require the new admin to accept."
         ),
         severity=Severity.MEDIUM,

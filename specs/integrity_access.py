@@ -1,4 +1,4 @@
-"""PlatformAccess's pause on every module: pause sets paused() and blocks a representative state change, unpause
+"""PlatformAccessUpgradeable's pause on every module: pause sets paused() and blocks a representative state change, unpause
 restores it, only the guardian does either (Foundry property tests in contracts/test/integrity/AccIntegrity.t.sol,
 engine `props`).
 
@@ -12,7 +12,7 @@ from checkers.base import Severity, Spec
 
 def _spec(id: str, title: str, rationale: str, module: str, action: str, severity: Severity = Severity.HIGH) -> Spec:
     return Spec(id=id, title=title, rationale=rationale, severity=severity, category="emergency",
-                contracts=("PlatformAccess", module),
+                contracts=("PlatformAccessUpgradeable", module),
                 functions=(f"{module}.pause", f"{module}.unpause", f"{module}.paused", f"{module}.{action}"),
                 engines=("props",))
 
@@ -40,8 +40,8 @@ SPECS = (
                "granted guardian can, a revoked one cannot; double pause / unpause of a running module refused",
          rationale="An unguarded pause is a one-transaction DoS of the platform; an unguarded unpause defeats the "
                    "emergency stop.",
-         severity=Severity.CRITICAL, category="access", contracts=("PlatformAccess",),
-         functions=("PlatformAccess.pause", "PlatformAccess.unpause", "PlatformAccess.paused"), engines=("props",)),
+         severity=Severity.CRITICAL, category="access", contracts=("PlatformAccessUpgradeable",),
+         functions=("PlatformAccessUpgradeable.pause", "PlatformAccessUpgradeable.unpause", "PlatformAccessUpgradeable.paused"), engines=("props",)),
     Spec(id="INT-ACC-09",
          title="on every module the admin rotates in two steps with the design's one-day delay: proposed by the "
                "admin, accepted by the new admin only after 1 day (any earlier acceptance refused), and the old "
@@ -49,8 +49,8 @@ SPECS = (
          rationale="Admin key rotation is a security-finalization step of the design; the delay is the window in "
                    "which a wrong or hostile proposal is seen and cancelled. A shorter delay (the campaign's "
                    "surviving mutant: 1 day -> 1 hour) passed every other spec and the whole forge suite.",
-         severity=Severity.HIGH, category="access", contracts=("PlatformAccess",),
-         functions=("PlatformAccess.beginDefaultAdminTransfer", "PlatformAccess.acceptDefaultAdminTransfer",
-                    "PlatformAccess.defaultAdminDelay", "PlatformAccess.defaultAdmin"),
+         severity=Severity.HIGH, category="access", contracts=("PlatformAccessUpgradeable",),
+         functions=("PlatformAccessUpgradeable.beginDefaultAdminTransfer", "PlatformAccessUpgradeable.acceptDefaultAdminTransfer",
+                    "PlatformAccessUpgradeable.defaultAdminDelay", "PlatformAccessUpgradeable.defaultAdmin"),
          engines=("props",), mutants=("M25_AdminDelayShortened",)),
 )

@@ -52,7 +52,8 @@ SPECS = (
                          "stream's decimals, emits PriceUpdated origin 2; under on-chain billing exactly the report's "
                          "LINK fee is paid to the reward manager; outdated and stale reports refused",
           "Chainlink Data Streams: consumers verify reports on-chain and pay the verification fee in LINK; the "
-          "observation time, not the block time, is the price's age.", ("updatePriceFromReport", "primaryPrice"),
+          "observation time, not the block time, is the price's age. Reports go through the verifier proxy "
+          "initialize stored (verifierProxy()).", ("updatePriceFromReport", "primaryPrice", "initialize", "verifierProxy"),
           Severity.HIGH),
     _spec("INT-ORCL-08", "getPrice/latestPrice return the primary while at most 90 s old, else a fresh positive "
                          "fallback, else the primary within its heartbeat, else revert StalePrice; getPrice agrees "

@@ -64,9 +64,11 @@ SPECS = (
           "The design: more than 3 failures in an hour pauses cross-chain processing; nothing is lost meanwhile.",
           ("recentFailures", "ccipReceive", "retryFailedMessage", "unpause"), Severity.HIGH, "emergency"),
     _spec("INT-RECV-10", "supportsInterface is true exactly for the CCIP receiver, ERC-165 and access-control ids; "
-                         "getFailedMessage refuses an unstored id; an undelivered id is Unknown; the constructor "
-                         "refuses a zero vault, position manager or liquidation engine",
+                         "getFailedMessage refuses an unstored id; an undelivered id is Unknown; initialize (the "
+                         "constructor before the proxy) stores the vault, position manager and liquidation engine, "
+                         "refuses a zero one, and runs once",
           "The CCIP router only calls receivers that report IAny2EVMMessageReceiver via ERC-165; a wrong answer "
-          "silently drops every message's data.", ("supportsInterface", "getFailedMessage", "messageStatus"),
+          "silently drops every message's data.", ("supportsInterface", "getFailedMessage", "messageStatus",
+                                                        "initialize", "vault", "positionManager", "liquidationEngine"),
           Severity.MEDIUM),
 )

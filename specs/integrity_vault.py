@@ -52,7 +52,8 @@ SPECS = (
                           "and a fee only LINK collateral could pay",
           "A send whose message names the wrong user, kind or amount credits the wrong account on the destination; "
           "LINK held as collateral must never be spent on fees (CCIP best practices: fees in LINK held by the "
-          "sender).", ("depositCrossChain", "messageNonce"), Severity.CRITICAL, "ccip"),
+          "sender). The router and LINK token the sends use are what initialize stored (router(), linkToken()).",
+          ("depositCrossChain", "messageNonce", "initialize", "router", "linkToken"), Severity.CRITICAL, "ccip"),
     _spec("INT-VAULT-08", "requestCrossChainWithdrawal debits exactly the amount and sends exactly those tokens in an "
                           "ASSET_WITHDRAWAL message for the caller, pays the fee, returns the router's id, emits "
                           "CrossChainWithdrawalRequested; refuses beyond the caller's free collateral",

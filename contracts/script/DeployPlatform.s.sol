@@ -13,6 +13,7 @@ import {LiquidationEngine} from "../src/LiquidationEngine.sol";
 import {PerpetualTrading} from "../src/PerpetualTrading.sol";
 import {CrossChainReceiver} from "../src/CrossChainReceiver.sol";
 import {MockUSDC} from "../test/mocks/MockUSDC.sol";
+import {PlatformDeployer} from "./PlatformDeployer.sol";
 
 /// @title DeployPlatform
 /// @notice Deploys the platform in the design's order with its post-deployment configuration, twice: an
@@ -20,7 +21,8 @@ import {MockUSDC} from "../test/mocks/MockUSDC.sol";
 ///         (one chain selector; the router delivers inside ccipSend; docs/platform.md §4). USDC is a 6-decimal mock;
 ///         each feed's AggregatorV3 fallback is a MockV3Aggregator. The deployer is admin, guardian, price updater
 ///         and liquidator (replace with multisig / bot / Automation forwarder outside local runs).
-///         Key: env PRIVATE_KEY, default anvil's account 0.
+///         Every module is a UUPS implementation behind an ERC-1967 proxy (PlatformDeployer); the addresses printed
+///         are the proxies'. Key: env PRIVATE_KEY, default anvil's account 0.
 contract DeployPlatform is Script {
     uint256 internal constant ANVIL_KEY0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
     bytes32 public constant BTC_FEED = keccak256(abi.encodePacked("BTC/USD"));
@@ -96,7 +98,7 @@ contract DeployPlatform is Script {
         address admin = d.deployer;
         // 1. DataStreamOracle: feeds (8 decimals, heartbeat 300 s, deviation 500 bps, MockV3Aggregator fallback),
         //    circuit breaker 1000 bps / 300 s, first prices.
-        s.oracle = new DataStreamOracle(admin, verifierProxy);
+        s.oracle = PlatformDeployer.deployDataStreamOracle(admin, verifierProxy);
         s.oracle.addFeed("BTC/USD", BTC_FEED, 8, 300, 500, address(d.btcFallback));
         s.oracle.addFeed("ETH/USD", ETH_FEED, 8, 300, 500, address(d.ethFallback));
         s.oracle.setCircuitBreaker(BTC_FEED, 1000, 300, true);
@@ -105,30 +107,33 @@ contract DeployPlatform is Script {
         s.oracle.updatePrice(BTC_FEED, 50_000e8);
         s.oracle.updatePrice(ETH_FEED, 3_000e8);
         // 2. PositionManager
-        s.positionManager = new PositionManager(address(s.oracle), admin);
+        s.positionManager = PlatformDeployer.deployPositionManager(address(s.oracle), admin);
         s.positionManager.setAssetFeed(ETH_ADDRESS, ETH_FEED);
         s.positionManager.setAssetFeed(BTC_ADDRESS, BTC_FEED);
         // 3. CrossChainVault
-        s.vault = new CrossChainVault(d.router, d.link, admin);
+        s.vault = PlatformDeployer.deployCrossChainVault(d.router, d.link, admin);
         s.vault.addSupportedToken(address(d.usdc));
         s.vault.addSupportedChain(d.chainSelector);
         // 4. CrossChainLendingPool (5 %/yr)
-        s.pool = new CrossChainLendingPool(d.router, admin);
+        s.pool = PlatformDeployer.deployCrossChainLendingPool(d.router, admin);
         s.pool.addSupportedToken(address(d.usdc), 500);
         // 5. LiquidationEngine
-        s.engine = new LiquidationEngine(address(s.positionManager), address(s.oracle), address(s.vault), admin);
+        s.engine = PlatformDeployer.deployLiquidationEngine(
+            address(s.positionManager), address(s.oracle), address(s.vault), admin
+        );
         s.engine.setAssetFeed(ETH_ADDRESS, ETH_FEED);
         s.engine.setAssetFeed(BTC_ADDRESS, BTC_FEED);
         s.engine.setLiquidationInterval(30);
         s.engine.authorizeLiquidator(admin);
         // 6. PerpetualTrading: ETH/USD 100x / 500 bps, BTC/USD 20x / 500 bps, funding 25 ppm/h (0.0025 %/h)
-        s.trading = new PerpetualTrading(address(s.pool), address(s.oracle), address(s.engine), admin);
+        s.trading =
+            PlatformDeployer.deployPerpetualTrading(address(s.pool), address(s.oracle), address(s.engine), admin);
         s.trading.addMarket("ETH/USD", ETH_FEED, 100, 500);
         s.trading.addMarket("BTC/USD", BTC_FEED, 20, 500);
         s.trading.updateFundingRate("ETH/USD", 25);
         s.trading.updateFundingRate("BTC/USD", 25);
         // 7. CrossChainReceiver (allowlists are set by _link once the other stack exists)
-        s.receiver = new CrossChainReceiver(
+        s.receiver = PlatformDeployer.deployCrossChainReceiver(
             d.router, address(s.vault), address(s.positionManager), address(s.engine), admin
         );
 

@@ -3,8 +3,8 @@ pragma solidity 0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
-import {PlatformAccess} from "./access/PlatformAccess.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
+import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
 import {ICrossChainLendingPool} from "./interfaces/IPlatform.sol";
 
@@ -13,7 +13,7 @@ import {ICrossChainLendingPool} from "./interfaces/IPlatform.sol";
 ///         borrow index that accrues linearly per second (PerpMath.accrueIndex). What lenders can claim is
 ///         cash + borrows (with interest); a lender can only ever withdraw from cash, never from what is lent
 ///         out. Bad debt reported on repayment is written off against lenders (their shares are worth less).
-contract CrossChainLendingPool is PlatformAccess, ReentrancyGuard, ICrossChainLendingPool {
+contract CrossChainLendingPool is PlatformAccessUpgradeable, ReentrancyGuardUpgradeable, ICrossChainLendingPool {
     using SafeERC20 for IERC20;
 
     bytes32 public constant BORROWER_ROLE = keccak256("BORROWER_ROLE");
@@ -29,11 +29,19 @@ contract CrossChainLendingPool is PlatformAccess, ReentrancyGuard, ICrossChainLe
         uint256 totalBadDebt; // cumulative bad debt written off
     }
 
-    // ---------------------------------------------------------------- storage (append only)
-    address public immutable ccipRouter;
-    mapping(address token => Reserve) internal _reserves;
-    mapping(address token => mapping(address lender => uint256 shares)) public sharesOf;
-    address[] internal _tokens;
+    // ---------------------------------------------------------------- storage (ERC-7201 namespace, append only)
+    /// @custom:storage-location erc7201:ccperp.storage.CrossChainLendingPool
+    struct CrossChainLendingPoolStorage {
+        mapping(address token => Reserve) _reserves;
+        mapping(address token => mapping(address lender => uint256 shares)) sharesOf;
+        address[] _tokens;
+        address ccipRouter; // recorded only (nothing here calls it); an immutable before the proxy
+    }
+
+    /// @dev ERC-7201 location of "ccperp.storage.CrossChainLendingPool":
+    ///      keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant CROSSCHAINLENDINGPOOL_STORAGE_LOCATION =
+        0xa1d76c34a919af4a4f41f12c461f99c24e2cd0b936e5eb794e1fb571759c0a00;
 
     // ---------------------------------------------------------------- events
     event TokenSupported(address indexed token, uint256 rateBps);
@@ -64,24 +72,35 @@ contract CrossChainLendingPool is PlatformAccess, ReentrancyGuard, ICrossChainLe
 
     uint256 public constant MAX_RATE_BPS = 100_000; // 1000 %/yr: a typo guard, not policy
 
-    constructor(address router, address admin) PlatformAccess(admin) {
+    /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
+    /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
+    function initialize(address router, address admin) external initializer {
+        __PlatformAccess_init(admin);
+        __ReentrancyGuard_init();
         _requireNonZero(router);
-        ccipRouter = router;
+        _s().ccipRouter = router;
+    }
+
+    function _s() private pure returns (CrossChainLendingPoolStorage storage $) {
+        assembly {
+            $.slot := CROSSCHAINLENDINGPOOL_STORAGE_LOCATION
+        }
     }
 
     // ---------------------------------------------------------------- configuration
 
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function addSupportedToken(address token, uint256 interestRateBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        CrossChainLendingPoolStorage storage $ = _s();
         _requireNonZero(token);
-        if (_reserves[token].supported) revert AlreadySupported(token);
+        if ($._reserves[token].supported) revert AlreadySupported(token);
         if (interestRateBps > MAX_RATE_BPS) revert InvalidRate(interestRateBps);
-        Reserve storage r = _reserves[token];
+        Reserve storage r = $._reserves[token];
         r.supported = true;
         r.rateBps = interestRateBps;
         r.index = PerpMath.WAD;
         r.lastAccrual = block.timestamp;
-        _tokens.push(token);
+        $._tokens.push(token);
         emit TokenSupported(token, interestRateBps);
     }
 
@@ -102,20 +121,21 @@ contract CrossChainLendingPool is PlatformAccess, ReentrancyGuard, ICrossChainLe
         if (shares == 0) revert ZeroShares();
         r.totalShares += shares;
         r.cash += assets;
-        sharesOf[token][msg.sender] += shares;
+        _s().sharesOf[token][msg.sender] += shares;
         emit Supplied(token, msg.sender, assets, shares);
         IERC20(token).safeTransferFrom(msg.sender, address(this), assets);
     }
 
     /// @notice Redeems `shares` for their assets, rounded down; only from cash (never from what is lent out).
     function withdraw(address token, uint256 shares) external nonReentrant whenNotPaused returns (uint256 assets) {
+        CrossChainLendingPoolStorage storage $ = _s();
         if (shares == 0) revert ZeroAmount();
         Reserve storage r = _accrue(token);
-        uint256 owned = sharesOf[token][msg.sender];
+        uint256 owned = $.sharesOf[token][msg.sender];
         if (shares > owned) revert InsufficientShares(shares, owned);
         assets = PerpMath.toAssetsDown(shares, r.totalShares, r.cash + r.totalBorrows);
         if (assets > r.cash) revert InsufficientCash(assets, r.cash);
-        sharesOf[token][msg.sender] = owned - shares;
+        $.sharesOf[token][msg.sender] = owned - shares;
         r.totalShares -= shares;
         r.cash -= assets;
         emit Withdrawn(token, msg.sender, assets, shares);
@@ -172,6 +192,14 @@ contract CrossChainLendingPool is PlatformAccess, ReentrancyGuard, ICrossChainLe
 
     // ---------------------------------------------------------------- views
 
+    function ccipRouter() external view returns (address) {
+        return _s().ccipRouter;
+    }
+
+    function sharesOf(address token, address lender) external view returns (uint256 shares) {
+        return _s().sharesOf[token][lender];
+    }
+
     function currentIndex(address token) public view returns (uint256) {
         Reserve storage r = _supported(token);
         return PerpMath.accrueIndex(r.index, r.rateBps, block.timestamp - r.lastAccrual);
@@ -210,11 +238,11 @@ contract CrossChainLendingPool is PlatformAccess, ReentrancyGuard, ICrossChainLe
     }
 
     function isSupported(address token) external view returns (bool) {
-        return _reserves[token].supported;
+        return _s()._reserves[token].supported;
     }
 
     function supportedTokens() external view returns (address[] memory) {
-        return _tokens;
+        return _s()._tokens;
     }
 
     /// @notice Assets `shares` redeem for now (rounded down), before the cash check.
@@ -223,13 +251,13 @@ contract CrossChainLendingPool is PlatformAccess, ReentrancyGuard, ICrossChainLe
     }
 
     function balanceOfUnderlying(address token, address lender) external view returns (uint256) {
-        return PerpMath.toAssetsDown(sharesOf[token][lender], _supported(token).totalShares, totalAssets(token));
+        return PerpMath.toAssetsDown(_s().sharesOf[token][lender], _supported(token).totalShares, totalAssets(token));
     }
 
     // ---------------------------------------------------------------- internals
 
     function _supported(address token) internal view returns (Reserve storage r) {
-        r = _reserves[token];
+        r = _s()._reserves[token];
         if (!r.supported) revert UnsupportedToken(token);
     }
 

@@ -5,15 +5,15 @@ import {CCIPReceiver} from "@chainlink/contracts-ccip/contracts/applications/CCI
 import {IAny2EVMMessageReceiver} from "@chainlink/contracts-ccip/contracts/interfaces/IAny2EVMMessageReceiver.sol";
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {AccessControlDefaultAdminRulesUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/access/extensions/AccessControlDefaultAdminRulesUpgradeable.sol";
 import {IAccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
-import {PlatformAccess} from "./access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
 import {ICrossChainVault, IPositionManager, ILiquidationEngine} from "./interfaces/IPlatform.sol";
 
 /// @notice Kinds of platform CCIP message; payload = abi.encode(MessageType, bytes body).
@@ -35,7 +35,7 @@ enum MessageType {
 ///         message in a self-call: a failure never reverts the delivery, the message is stored for retry.
 ///         More than 3 failures within one hour pause processing; while paused deliveries are stored as
 ///         pending, to be retried after the guardian unpauses.
-contract CrossChainReceiver is CCIPReceiver, PlatformAccess {
+contract CrossChainReceiver is CCIPReceiver, PlatformAccessUpgradeable {
     using SafeERC20 for IERC20;
 
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
@@ -50,20 +50,28 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccess {
         Pending // arrived while paused; stored for retry
     }
 
-    ICrossChainVault public immutable vault;
-    IPositionManager public immutable positionManager;
-    ILiquidationEngine public immutable liquidationEngine;
+    // ------------------------------------------------------------------ storage (ERC-7201 namespace, append only)
+    /// @custom:storage-location erc7201:ccperp.storage.CrossChainReceiver
+    struct CrossChainReceiverStorage {
+        mapping(uint64 => bool) allowedSourceChains;
+        mapping(address => bool) allowedSenders;
+        mapping(bytes32 => MessageStatus) messageStatus;
+        /// @dev abi.encode(Client.Any2EVMMessage) of each message awaiting retry.
+        mapping(bytes32 => bytes) failedMessages;
+        uint256 storedMessageCount;
+        /// @dev Ring buffer of the last FAILURE_THRESHOLD + 1 failure timestamps.
+        uint256[FAILURE_THRESHOLD + 1] _failureTimes;
+        uint256 _failureCount;
+        // set by initialize (immutables before the proxy)
+        ICrossChainVault vault;
+        IPositionManager positionManager;
+        ILiquidationEngine liquidationEngine;
+    }
 
-    mapping(uint64 => bool) public allowedSourceChains;
-    mapping(address => bool) public allowedSenders;
-    mapping(bytes32 => MessageStatus) public messageStatus;
-    /// @notice abi.encode(Client.Any2EVMMessage) of each message awaiting retry.
-    mapping(bytes32 => bytes) public failedMessages;
-    uint256 public storedMessageCount;
-
-    /// @dev Ring buffer of the last FAILURE_THRESHOLD + 1 failure timestamps.
-    uint256[FAILURE_THRESHOLD + 1] internal _failureTimes;
-    uint256 internal _failureCount;
+    /// @dev ERC-7201 location of "ccperp.storage.CrossChainReceiver":
+    ///      keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant CROSSCHAINRECEIVER_STORAGE_LOCATION =
+        0x86a759474bbbdf20ad159c67d1cdf75f22a102b81459c3986ce70dcd98ad7900;
 
     event AllowedSourceChainSet(uint64 indexed chainSelector, bool allowed);
     event AllowedSenderSet(address indexed sender, bool allowed);
@@ -82,30 +90,48 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccess {
     error OnlySelf();
     error MissingTokenTransfer(bytes32 messageId);
 
-    constructor(address router, address vault_, address positionManager_, address liquidationEngine_, address admin)
-        CCIPReceiver(router)
-        PlatformAccess(admin)
+    /// @notice The CCIP router stays an immutable of the implementation: Chainlink's CCIPReceiver (whose onlyRouter
+    ///         guards ccipReceive, and which the CCIP rules recognise) takes it in its constructor. It lives in the
+    ///         implementation's code, not in the proxy's storage, so every new implementation of a deployed receiver
+    ///         must be built with the same router (or the upgrade moves the receiver to another router).
+    /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
+    constructor(address router) CCIPReceiver(router) {}
+
+    /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters
+    ///         but the router (an argument of the implementation's constructor).
+    /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
+    function initialize(address vault_, address positionManager_, address liquidationEngine_, address admin)
+        external
+        initializer
     {
+        __PlatformAccess_init(admin);
+        CrossChainReceiverStorage storage $ = _s();
         _requireNonZero(vault_);
         _requireNonZero(positionManager_);
         _requireNonZero(liquidationEngine_);
-        vault = ICrossChainVault(vault_);
-        positionManager = IPositionManager(positionManager_);
-        liquidationEngine = ILiquidationEngine(liquidationEngine_);
+        $.vault = ICrossChainVault(vault_);
+        $.positionManager = IPositionManager(positionManager_);
+        $.liquidationEngine = ILiquidationEngine(liquidationEngine_);
         _grantRole(OPERATOR_ROLE, admin);
+    }
+
+    function _s() private pure returns (CrossChainReceiverStorage storage $) {
+        assembly {
+            $.slot := CROSSCHAINRECEIVER_STORAGE_LOCATION
+        }
     }
 
     // ------------------------------------------------------------------ configuration
 
     /// @custom:pause-exempt admin configuration stays possible while paused
     function setAllowedSourceChain(uint64 chainSelector, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        allowedSourceChains[chainSelector] = allowed;
+        _s().allowedSourceChains[chainSelector] = allowed;
         emit AllowedSourceChainSet(chainSelector, allowed);
     }
 
     /// @custom:pause-exempt admin configuration stays possible while paused
     function setAllowedSender(address sender, bool allowed) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        allowedSenders[sender] = allowed;
+        _s().allowedSenders[sender] = allowed;
         emit AllowedSenderSet(sender, allowed);
     }
 
@@ -119,12 +145,13 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccess {
     }
 
     function _ccipReceive(Client.Any2EVMMessage memory message) internal override {
+        CrossChainReceiverStorage storage $ = _s();
         uint64 sourceChain = message.sourceChainSelector;
-        if (!allowedSourceChains[sourceChain]) revert SourceChainNotAllowed(sourceChain);
+        if (!$.allowedSourceChains[sourceChain]) revert SourceChainNotAllowed(sourceChain);
         address sender = abi.decode(message.sender, (address));
-        if (!allowedSenders[sender]) revert SenderNotAllowed(sender);
+        if (!$.allowedSenders[sender]) revert SenderNotAllowed(sender);
         bytes32 id = message.messageId;
-        if (messageStatus[id] != MessageStatus.Unknown) revert MessageAlreadyProcessed(id);
+        if ($.messageStatus[id] != MessageStatus.Unknown) revert MessageAlreadyProcessed(id);
         emit MessageReceived(id, sourceChain, sender);
 
         if (paused()) {
@@ -132,7 +159,7 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccess {
             emit MessagePending(id);
             return;
         }
-        messageStatus[id] = MessageStatus.Processed;
+        $.messageStatus[id] = MessageStatus.Processed;
         try this.processMessage(message) {}
         catch (bytes memory reason) {
             _store(message, MessageStatus.Failed);
@@ -150,48 +177,52 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccess {
     /// @notice Re-runs a stored (failed or pending) message; it is removed once it succeeds, and stays
     ///         stored (the call reverts) if it fails again.
     function retryFailedMessage(bytes32 messageId) external onlyRole(OPERATOR_ROLE) whenNotPaused {
-        bytes memory stored = failedMessages[messageId];
+        CrossChainReceiverStorage storage $ = _s();
+        bytes memory stored = $.failedMessages[messageId];
         if (stored.length == 0) revert MessageNotStored(messageId);
-        delete failedMessages[messageId];
-        messageStatus[messageId] = MessageStatus.Processed;
-        storedMessageCount -= 1;
+        delete $.failedMessages[messageId];
+        $.messageStatus[messageId] = MessageStatus.Processed;
+        $.storedMessageCount -= 1;
         _dispatch(abi.decode(stored, (Client.Any2EVMMessage)));
         emit MessageRetried(messageId);
     }
 
     function _dispatch(Client.Any2EVMMessage memory message) internal {
+        CrossChainReceiverStorage storage $ = _s();
         (MessageType kind, bytes memory body) = abi.decode(message.data, (MessageType, bytes));
         if (kind == MessageType.ASSET_DEPOSIT || kind == MessageType.ASSET_WITHDRAWAL) {
             (address user,,,) = abi.decode(body, (address, address, uint256, uint256));
             if (message.destTokenAmounts.length != 1) revert MissingTokenTransfer(message.messageId);
             address token = message.destTokenAmounts[0].token;
             uint256 amount = message.destTokenAmounts[0].amount;
-            IERC20(token).safeTransfer(address(vault), amount);
-            if (kind == MessageType.ASSET_DEPOSIT) vault.creditCrossChainDeposit(user, token, amount);
-            else vault.processCrossChainWithdrawal(user, token, amount);
+            IERC20(token).safeTransfer(address($.vault), amount);
+            if (kind == MessageType.ASSET_DEPOSIT) $.vault.creditCrossChainDeposit(user, token, amount);
+            else $.vault.processCrossChainWithdrawal(user, token, amount);
         } else if (kind == MessageType.POSITION_UPDATE) {
             (uint256 remotePositionId, address trader, int256 sizeDelta) =
                 abi.decode(body, (uint256, address, int256));
-            positionManager.recordRemotePosition(message.sourceChainSelector, remotePositionId, trader, sizeDelta);
+            $.positionManager.recordRemotePosition(message.sourceChainSelector, remotePositionId, trader, sizeDelta);
         } else {
-            liquidationEngine.liquidateFromRemote(abi.decode(body, (uint256)));
+            $.liquidationEngine.liquidateFromRemote(abi.decode(body, (uint256)));
         }
         emit MessageProcessed(message.messageId, kind);
     }
 
     function _store(Client.Any2EVMMessage memory message, MessageStatus status) internal {
-        messageStatus[message.messageId] = status;
-        failedMessages[message.messageId] = abi.encode(message);
-        storedMessageCount += 1;
+        CrossChainReceiverStorage storage $ = _s();
+        $.messageStatus[message.messageId] = status;
+        $.failedMessages[message.messageId] = abi.encode(message);
+        $.storedMessageCount += 1;
     }
 
     /// @dev Pauses when the last FAILURE_THRESHOLD + 1 failures all fall within FAILURE_WINDOW.
     function _recordFailure() internal {
+        CrossChainReceiverStorage storage $ = _s();
         uint256 size = FAILURE_THRESHOLD + 1;
-        _failureTimes[_failureCount % size] = block.timestamp;
-        _failureCount += 1;
-        if (_failureCount < size) return;
-        uint256 oldest = _failureTimes[_failureCount % size];
+        $._failureTimes[$._failureCount % size] = block.timestamp;
+        $._failureCount += 1;
+        if ($._failureCount < size) return;
+        uint256 oldest = $._failureTimes[$._failureCount % size];
         if (block.timestamp - oldest < FAILURE_WINDOW) {
             _pause();
             emit CrossChainProcessingPaused(size, block.timestamp);
@@ -200,25 +231,59 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccess {
 
     /// @dev Unpausing acknowledges the failures seen so far: the rolling window starts afresh.
     function _unpause() internal override {
-        _failureCount = 0;
+        _s()._failureCount = 0;
         emit FailureWindowReset();
         super._unpause();
     }
 
     // ------------------------------------------------------------------ views
 
+    function vault() external view returns (ICrossChainVault) {
+        return _s().vault;
+    }
+
+    function positionManager() external view returns (IPositionManager) {
+        return _s().positionManager;
+    }
+
+    function liquidationEngine() external view returns (ILiquidationEngine) {
+        return _s().liquidationEngine;
+    }
+
+    function allowedSourceChains(uint64 chainSelector) external view returns (bool) {
+        return _s().allowedSourceChains[chainSelector];
+    }
+
+    function allowedSenders(address sender) external view returns (bool) {
+        return _s().allowedSenders[sender];
+    }
+
+    function messageStatus(bytes32 messageId) external view returns (MessageStatus) {
+        return _s().messageStatus[messageId];
+    }
+
+    /// @notice abi.encode(Client.Any2EVMMessage) of each message awaiting retry.
+    function failedMessages(bytes32 messageId) external view returns (bytes memory) {
+        return _s().failedMessages[messageId];
+    }
+
+    function storedMessageCount() external view returns (uint256) {
+        return _s().storedMessageCount;
+    }
+
     function getFailedMessage(bytes32 messageId) external view returns (Client.Any2EVMMessage memory) {
-        bytes memory stored = failedMessages[messageId];
+        bytes memory stored = _s().failedMessages[messageId];
         if (stored.length == 0) revert MessageNotStored(messageId);
         return abi.decode(stored, (Client.Any2EVMMessage));
     }
 
     /// @notice Failures counted in the current rolling window (at most FAILURE_THRESHOLD + 1 are remembered).
     function recentFailures() external view returns (uint256 count) {
+        CrossChainReceiverStorage storage $ = _s();
         uint256 size = FAILURE_THRESHOLD + 1;
-        uint256 remembered = _failureCount < size ? _failureCount : size;
+        uint256 remembered = $._failureCount < size ? $._failureCount : size;
         for (uint256 i = 0; i < remembered; ++i) {
-            uint256 t = _failureTimes[(_failureCount - 1 - i) % size];
+            uint256 t = $._failureTimes[($._failureCount - 1 - i) % size];
             if (block.timestamp - t < FAILURE_WINDOW) count++;
         }
     }
@@ -227,7 +292,7 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccess {
     function supportsInterface(bytes4 interfaceId)
         public
         pure
-        override(CCIPReceiver, AccessControlDefaultAdminRules)
+        override(CCIPReceiver, AccessControlDefaultAdminRulesUpgradeable)
         returns (bool)
     {
         return interfaceId == type(IAny2EVMMessageReceiver).interfaceId || interfaceId == type(IERC165).interfaceId

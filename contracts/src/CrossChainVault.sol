@@ -5,9 +5,9 @@ import {IRouterClient} from "@chainlink/contracts-ccip/contracts/interfaces/IRou
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 
-import {PlatformAccess} from "./access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
 import {ICrossChainVault} from "./interfaces/IPlatform.sol";
 import {MessageType} from "./CrossChainReceiver.sol";
 
@@ -17,26 +17,35 @@ import {MessageType} from "./CrossChainReceiver.sol";
 ///         (RECEIVER_ROLE) credits deposits and pays withdrawals that arrived from another chain.
 ///         Cross-chain transfers send the tokens themselves as a CCIP token transfer with the message,
 ///         fees paid in LINK held by the vault. Invariant: the vault's token balance >= totalCollateral.
-contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
+contract CrossChainVault is PlatformAccessUpgradeable, ReentrancyGuardUpgradeable, ICrossChainVault {
     using SafeERC20 for IERC20;
 
     bytes32 public constant TRADING_ROLE = keccak256("TRADING_ROLE");
     bytes32 public constant RECEIVER_ROLE = keccak256("RECEIVER_ROLE");
     uint32 public constant DEFAULT_CCIP_GAS_LIMIT = 500_000;
 
-    IRouterClient public immutable router;
-    IERC20 public immutable linkToken;
+    // ------------------------------------------------------------------ storage (ERC-7201 namespace, append only)
+    /// @custom:storage-location erc7201:ccperp.storage.CrossChainVault
+    struct CrossChainVaultStorage {
+        mapping(address => bool) supportedTokens;
+        mapping(uint64 => bool) supportedChains;
+        /// @dev CrossChainReceiver on each destination chain.
+        mapping(uint64 => address) remoteReceivers;
+        mapping(address => mapping(address => uint256)) _collateral;
+        /// @dev Sum of all users' free collateral per token (what the vault owes).
+        mapping(address => uint256) totalCollateral;
+        uint32 ccipGasLimit; // DEFAULT_CCIP_GAS_LIMIT from initialize
+        /// @dev Counter carried in every outgoing message, so two identical transfers are distinct messages.
+        uint256 messageNonce;
+        // set by initialize (immutables before the proxy)
+        IRouterClient router;
+        IERC20 linkToken;
+    }
 
-    mapping(address => bool) public supportedTokens;
-    mapping(uint64 => bool) public supportedChains;
-    /// @notice CrossChainReceiver on each destination chain.
-    mapping(uint64 => address) public remoteReceivers;
-    mapping(address => mapping(address => uint256)) internal _collateral;
-    /// @notice Sum of all users' free collateral per token (what the vault owes).
-    mapping(address => uint256) public totalCollateral;
-    uint32 public ccipGasLimit = DEFAULT_CCIP_GAS_LIMIT;
-    /// @notice Counter carried in every outgoing message, so two identical transfers are distinct messages.
-    uint256 public messageNonce;
+    /// @dev ERC-7201 location of "ccperp.storage.CrossChainVault":
+    ///      keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant CROSSCHAINVAULT_STORAGE_LOCATION =
+        0x3d22df9c2292e716ac90e5c0dd03b42e7716b02438bd03998ae82e885a403700;
 
     event TokenSupportSet(address indexed token, bool supported);
     event ChainSupportSet(uint64 indexed chainSelector, bool supported);
@@ -73,11 +82,23 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     error NotEnoughLink(uint256 available, uint256 required);
     error Unbacked(address token, uint256 balance, uint256 required);
 
-    constructor(address router_, address link_, address admin) PlatformAccess(admin) {
+    /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
+    /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
+    function initialize(address router_, address link_, address admin) external initializer {
+        __PlatformAccess_init(admin);
+        __ReentrancyGuard_init();
+        CrossChainVaultStorage storage $ = _s();
         _requireNonZero(router_);
         _requireNonZero(link_);
-        router = IRouterClient(router_);
-        linkToken = IERC20(link_);
+        $.router = IRouterClient(router_);
+        $.linkToken = IERC20(link_);
+        $.ccipGasLimit = DEFAULT_CCIP_GAS_LIMIT;
+    }
+
+    function _s() private pure returns (CrossChainVaultStorage storage $) {
+        assembly {
+            $.slot := CROSSCHAINVAULT_STORAGE_LOCATION
+        }
     }
 
     // ------------------------------------------------------------------ configuration
@@ -85,26 +106,26 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     /// @custom:pause-exempt admin configuration stays possible while paused
     function addSupportedToken(address token) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireNonZero(token);
-        supportedTokens[token] = true;
+        _s().supportedTokens[token] = true;
         emit TokenSupportSet(token, true);
     }
 
     /// @notice Stops new deposits of `token`; existing collateral can still be withdrawn.
     /// @custom:pause-exempt admin configuration stays possible while paused
     function removeSupportedToken(address token) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        supportedTokens[token] = false;
+        _s().supportedTokens[token] = false;
         emit TokenSupportSet(token, false);
     }
 
     /// @custom:pause-exempt admin configuration stays possible while paused
     function addSupportedChain(uint64 chainSelector) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        supportedChains[chainSelector] = true;
+        _s().supportedChains[chainSelector] = true;
         emit ChainSupportSet(chainSelector, true);
     }
 
     /// @custom:pause-exempt admin configuration stays possible while paused
     function removeSupportedChain(uint64 chainSelector) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        supportedChains[chainSelector] = false;
+        _s().supportedChains[chainSelector] = false;
         emit ChainSupportSet(chainSelector, false);
     }
 
@@ -112,7 +133,7 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     /// @custom:pause-exempt admin configuration stays possible while paused
     function setRemoteReceiver(uint64 chainSelector, address receiver) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireNonZero(receiver);
-        remoteReceivers[chainSelector] = receiver;
+        _s().remoteReceivers[chainSelector] = receiver;
         emit RemoteReceiverSet(chainSelector, receiver);
     }
 
@@ -120,14 +141,14 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     /// @custom:pause-exempt admin configuration stays possible while paused
     function setCcipGasLimit(uint32 gasLimit) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (gasLimit == 0) revert ZeroAmount();
-        ccipGasLimit = gasLimit;
+        _s().ccipGasLimit = gasLimit;
         emit CcipGasLimitSet(gasLimit);
     }
 
     // ------------------------------------------------------------------ users
 
     function depositCollateral(address token, uint256 amount) external whenNotPaused nonReentrant {
-        if (!supportedTokens[token]) revert TokenNotSupported(token);
+        if (!_s().supportedTokens[token]) revert TokenNotSupported(token);
         if (amount == 0) revert ZeroAmount();
         _credit(msg.sender, token, amount);
         emit CollateralDeposited(msg.sender, token, amount);
@@ -144,7 +165,44 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     }
 
     function collateralOf(address user, address token) external view returns (uint256) {
-        return _collateral[user][token];
+        return _s()._collateral[user][token];
+    }
+
+    // ------------------------------------------------------------------ views
+
+    function router() external view returns (IRouterClient) {
+        return _s().router;
+    }
+
+    function linkToken() external view returns (IERC20) {
+        return _s().linkToken;
+    }
+
+    function supportedTokens(address token) external view returns (bool) {
+        return _s().supportedTokens[token];
+    }
+
+    function supportedChains(uint64 chainSelector) external view returns (bool) {
+        return _s().supportedChains[chainSelector];
+    }
+
+    /// @notice CrossChainReceiver on each destination chain.
+    function remoteReceivers(uint64 chainSelector) external view returns (address) {
+        return _s().remoteReceivers[chainSelector];
+    }
+
+    /// @notice Sum of all users' free collateral per token (what the vault owes).
+    function totalCollateral(address token) external view returns (uint256) {
+        return _s().totalCollateral[token];
+    }
+
+    function ccipGasLimit() external view returns (uint32) {
+        return _s().ccipGasLimit;
+    }
+
+    /// @notice Counter carried in every outgoing message, so two identical transfers are distinct messages.
+    function messageNonce() external view returns (uint256) {
+        return _s().messageNonce;
     }
 
     // ------------------------------------------------------------------ trading
@@ -185,7 +243,7 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
         whenNotPaused
         nonReentrant
     {
-        if (!supportedTokens[token]) revert TokenNotSupported(token);
+        if (!_s().supportedTokens[token]) revert TokenNotSupported(token);
         if (amount == 0) revert ZeroAmount();
         _requireBacked(token, amount);
         _credit(user, token, amount);
@@ -216,7 +274,7 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
         nonReentrant
         returns (bytes32 messageId)
     {
-        if (!supportedTokens[token]) revert TokenNotSupported(token);
+        if (!_s().supportedTokens[token]) revert TokenNotSupported(token);
         if (amount == 0) revert ZeroAmount();
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
         uint256 fee;
@@ -240,34 +298,36 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
 
     /// @notice The CCIP fee (in LINK) of a deposit/withdrawal message of this shape.
     function quoteFee(uint64 destChainSelector, address token, uint256 amount) external view returns (uint256) {
-        address receiver = remoteReceivers[destChainSelector];
+        CrossChainVaultStorage storage $ = _s();
+        address receiver = $.remoteReceivers[destChainSelector];
         if (receiver == address(0)) revert NoRemoteReceiver(destChainSelector);
         Client.EVM2AnyMessage memory message =
-            _message(receiver, MessageType.ASSET_DEPOSIT, msg.sender, token, amount, messageNonce + 1);
-        return router.getFee(destChainSelector, message);
+            _message(receiver, MessageType.ASSET_DEPOSIT, msg.sender, token, amount, $.messageNonce + 1);
+        return $.router.getFee(destChainSelector, message);
     }
 
     function _send(uint64 dest, MessageType kind, address user, address token, uint256 amount)
         internal
         returns (bytes32 messageId, uint256 fee)
     {
-        if (!supportedChains[dest]) revert ChainNotSupported(dest);
-        address receiver = remoteReceivers[dest];
+        CrossChainVaultStorage storage $ = _s();
+        if (!$.supportedChains[dest]) revert ChainNotSupported(dest);
+        address receiver = $.remoteReceivers[dest];
         if (receiver == address(0)) revert NoRemoteReceiver(dest);
-        messageNonce += 1;
-        Client.EVM2AnyMessage memory message = _message(receiver, kind, user, token, amount, messageNonce);
-        fee = router.getFee(dest, message);
-        uint256 linkBalance = linkToken.balanceOf(address(this));
-        uint256 owedLink = totalCollateral[address(linkToken)];
+        $.messageNonce += 1;
+        Client.EVM2AnyMessage memory message = _message(receiver, kind, user, token, amount, $.messageNonce);
+        fee = $.router.getFee(dest, message);
+        uint256 linkBalance = $.linkToken.balanceOf(address(this));
+        uint256 owedLink = $.totalCollateral[address($.linkToken)];
         uint256 available = linkBalance > owedLink ? linkBalance - owedLink : 0;
         if (fee > available) revert NotEnoughLink(available, fee);
-        if (token == address(linkToken)) {
-            linkToken.forceApprove(address(router), fee + amount);
+        if (token == address($.linkToken)) {
+            $.linkToken.forceApprove(address($.router), fee + amount);
         } else {
-            linkToken.forceApprove(address(router), fee);
-            IERC20(token).forceApprove(address(router), amount);
+            $.linkToken.forceApprove(address($.router), fee);
+            IERC20(token).forceApprove(address($.router), amount);
         }
-        messageId = router.ccipSend(dest, message);
+        messageId = $.router.ccipSend(dest, message);
     }
 
     function _message(
@@ -281,15 +341,16 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
         view
         returns (Client.EVM2AnyMessage memory)
     {
+        CrossChainVaultStorage storage $ = _s();
         Client.EVMTokenAmount[] memory tokenAmounts = new Client.EVMTokenAmount[](1);
         tokenAmounts[0] = Client.EVMTokenAmount({token: token, amount: amount});
         return Client.EVM2AnyMessage({
             receiver: abi.encode(receiver),
             data: abi.encode(kind, abi.encode(user, token, amount, nonce)),
             tokenAmounts: tokenAmounts,
-            feeToken: address(linkToken),
+            feeToken: address($.linkToken),
             extraArgs: Client._argsToBytes(
-                Client.GenericExtraArgsV2({gasLimit: ccipGasLimit, allowOutOfOrderExecution: true})
+                Client.GenericExtraArgsV2({gasLimit: $.ccipGasLimit, allowOutOfOrderExecution: true})
             )
         });
     }
@@ -297,21 +358,23 @@ contract CrossChainVault is PlatformAccess, ReentrancyGuard, ICrossChainVault {
     // ------------------------------------------------------------------ accounting
 
     function _credit(address user, address token, uint256 amount) internal {
-        _collateral[user][token] += amount;
-        totalCollateral[token] += amount;
+        CrossChainVaultStorage storage $ = _s();
+        $._collateral[user][token] += amount;
+        $.totalCollateral[token] += amount;
     }
 
     function _debit(address user, address token, uint256 amount) internal {
-        uint256 available = _collateral[user][token];
+        CrossChainVaultStorage storage $ = _s();
+        uint256 available = $._collateral[user][token];
         if (available < amount) revert InsufficientCollateral(user, token, available, amount);
-        _collateral[user][token] = available - amount;
-        totalCollateral[token] -= amount;
+        $._collateral[user][token] = available - amount;
+        $.totalCollateral[token] -= amount;
     }
 
     /// @dev `amount` more than what users are owed must already sit in the vault.
     function _requireBacked(address token, uint256 amount) internal view {
         uint256 balance = IERC20(token).balanceOf(address(this));
-        uint256 required = totalCollateral[token] + amount;
+        uint256 required = _s().totalCollateral[token] + amount;
         if (balance < required) revert Unbacked(token, balance, required);
     }
 }

@@ -6,7 +6,7 @@ import {Common} from "@chainlink/contracts/src/v0.8/llo-feeds/libraries/Common.s
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
-import {PlatformAccess} from "./access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
 import {IDataStreamOracle} from "./interfaces/IPlatform.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
 
@@ -36,7 +36,7 @@ interface IStreamsFeeManager {
 ///         Data Streams reports (v3 schema). Fallback: a Chainlink AggregatorV3 feed, used once the primary
 ///         is older than 90 s. A circuit breaker rejects moves larger than the configured bound and blocks
 ///         reads for a cooldown; a Uniswap-v2-style accumulator gives a TWAP. All price math is PerpMath.
-contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
+contract DataStreamOracle is PlatformAccessUpgradeable, IDataStreamOracle {
     using SafeERC20 for IERC20;
 
     bytes32 public constant UPDATER_ROLE = keccak256("UPDATER_ROLE");
@@ -98,14 +98,22 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
         int192 ask;
     }
 
-    IStreamsVerifierProxy public immutable verifierProxy;
+    // ------------------------------------------------------------------ storage (ERC-7201 namespace, append only)
+    /// @custom:storage-location erc7201:ccperp.storage.DataStreamOracle
+    struct DataStreamOracleStorage {
+        mapping(bytes32 => Feed) _feeds;
+        mapping(bytes32 => PrimaryPrice) _primary;
+        mapping(bytes32 => CircuitBreaker) _breakers;
+        mapping(bytes32 => Observation[]) _observations;
+        mapping(bytes32 => ReportStream) _streams;
+        bytes32[] _feedIds;
+        IStreamsVerifierProxy verifierProxy; // set by initialize (an immutable before the proxy)
+    }
 
-    mapping(bytes32 => Feed) internal _feeds;
-    mapping(bytes32 => PrimaryPrice) internal _primary;
-    mapping(bytes32 => CircuitBreaker) internal _breakers;
-    mapping(bytes32 => Observation[]) internal _observations;
-    mapping(bytes32 => ReportStream) internal _streams;
-    bytes32[] internal _feedIds;
+    /// @dev ERC-7201 location of "ccperp.storage.DataStreamOracle":
+    ///      keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant DATASTREAMORACLE_STORAGE_LOCATION =
+        0x2490d75feb435bd0ecd72f52754dbb80a5929bc543c478866290a622d2fc2000;
 
     event FeedAdded(
         bytes32 indexed feedId,
@@ -133,9 +141,18 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
     error ReportFeedMismatch(bytes32 expected, bytes32 actual);
     error OutdatedReport(bytes32 feedId, uint256 observationsTimestamp, uint256 lastTimestamp);
 
-    constructor(address admin, address verifierProxy_) PlatformAccess(admin) {
+    /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
+    /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
+    function initialize(address admin, address verifierProxy_) external initializer {
+        __PlatformAccess_init(admin);
         _requireNonZero(verifierProxy_);
-        verifierProxy = IStreamsVerifierProxy(verifierProxy_);
+        _s().verifierProxy = IStreamsVerifierProxy(verifierProxy_);
+    }
+
+    function _s() private pure returns (DataStreamOracleStorage storage $) {
+        assembly {
+            $.slot := DATASTREAMORACLE_STORAGE_LOCATION
+        }
     }
 
     // ------------------------------------------------------------------ configuration
@@ -149,12 +166,13 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
         uint16 deviationBps,
         address fallbackFeed
     ) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (_feeds[feedId].exists) revert FeedExists(feedId);
+        DataStreamOracleStorage storage $ = _s();
+        if ($._feeds[feedId].exists) revert FeedExists(feedId);
         if (feedId == bytes32(0) || heartbeat == 0 || decimals > 36 || deviationBps > PerpMath.BPS) {
             revert InvalidConfig();
         }
-        _feeds[feedId] = Feed(name, decimals, heartbeat, deviationBps, fallbackFeed, true);
-        _feedIds.push(feedId);
+        $._feeds[feedId] = Feed(name, decimals, heartbeat, deviationBps, fallbackFeed, true);
+        $._feedIds.push(feedId);
         emit FeedAdded(feedId, name, decimals, heartbeat, deviationBps, fallbackFeed);
     }
 
@@ -170,7 +188,7 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
     function setReportStream(bytes32 feedId, bytes32 streamId, uint8 decimals) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _feed(feedId);
         if (streamId == bytes32(0) || decimals > 36) revert InvalidConfig();
-        _streams[feedId] = ReportStream(streamId, decimals, true);
+        _s()._streams[feedId] = ReportStream(streamId, decimals, true);
         emit ReportStreamSet(feedId, streamId, decimals);
     }
 
@@ -181,7 +199,7 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
     {
         _feed(feedId);
         if (enabled && (maxDeviationBps == 0 || maxDeviationBps > PerpMath.BPS)) revert InvalidConfig();
-        CircuitBreaker storage b = _breakers[feedId];
+        CircuitBreaker storage b = _s()._breakers[feedId];
         b.maxDeviationBps = maxDeviationBps;
         b.cooldown = cooldown;
         b.enabled = enabled;
@@ -212,12 +230,13 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
         whenNotPaused
         returns (bool accepted)
     {
+        DataStreamOracleStorage storage $ = _s();
         Feed storage f = _feed(feedId);
-        ReportStream memory stream = _streams[feedId];
+        ReportStream memory stream = $._streams[feedId];
         bytes32 expectedStream = stream.set ? stream.streamId : feedId;
         uint8 reportDecimals = stream.set ? stream.decimals : 18;
 
-        bytes memory verified = verifierProxy.verify(signedReport, _payVerification(signedReport));
+        bytes memory verified = $.verifierProxy.verify(signedReport, _payVerification(signedReport));
         ReportV3 memory r = abi.decode(verified, (ReportV3));
 
         if (r.feedId != expectedStream) revert ReportFeedMismatch(expectedStream, r.feedId);
@@ -227,7 +246,7 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
         {
             revert StalePrice(feedId);
         }
-        uint256 lastTs = _primary[feedId].timestamp;
+        uint256 lastTs = $._primary[feedId].timestamp;
         if (observedAt <= lastTs) revert OutdatedReport(feedId, observedAt, lastTs);
         // forge-lint: disable-next-line(unsafe-typecast)
         return _record(feedId, PerpMath.toWad(uint256(int256(r.price)), reportDecimals), observedAt, ORIGIN_DATA_STREAMS);
@@ -236,7 +255,7 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
     /// @dev Parameter payload for the verifier proxy: empty under off-chain billing; else the LINK fee is
     ///      approved to the reward manager and LINK is named as the fee token.
     function _payVerification(bytes calldata signedReport) internal returns (bytes memory parameterPayload) {
-        address feeManagerAddr = verifierProxy.s_feeManager();
+        address feeManagerAddr = _s().verifierProxy.s_feeManager();
         if (feeManagerAddr == address(0)) return "";
         IStreamsFeeManager feeManager = IStreamsFeeManager(feeManagerAddr);
         (, bytes memory reportData) = abi.decode(signedReport, (bytes32[3], bytes));
@@ -248,8 +267,9 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
 
     /// @dev Circuit breaker, then the accumulator. A rejected update changes only the breaker state.
     function _record(bytes32 feedId, uint256 priceWad, uint256 timestamp, uint8 origin) internal returns (bool) {
-        PrimaryPrice storage p = _primary[feedId];
-        CircuitBreaker storage b = _breakers[feedId];
+        DataStreamOracleStorage storage $ = _s();
+        PrimaryPrice storage p = $._primary[feedId];
+        CircuitBreaker storage b = $._breakers[feedId];
         if (b.enabled && p.priceWad != 0) {
             if (b.trippedAt != 0) {
                 if (block.timestamp < b.trippedAt + b.cooldown) {
@@ -273,7 +293,7 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
     }
 
     function _observe(bytes32 feedId, uint256 priceWad, uint256 timestamp) internal {
-        Observation[] storage obs = _observations[feedId];
+        Observation[] storage obs = _s()._observations[feedId];
         uint256 n = obs.length;
         if (n == 0) {
             obs.push(Observation(uint64(timestamp), priceWad, 0));
@@ -307,7 +327,7 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
     ///      younger than the window.
     function getTwap(bytes32 feedId, uint256 window) external view returns (uint256 priceWad) {
         Feed storage f = _feed(feedId);
-        Observation[] storage obs = _observations[feedId];
+        Observation[] storage obs = _s()._observations[feedId];
         uint256 n = obs.length;
         if (window == 0 || n == 0 || window > block.timestamp || obs[0].timestamp > block.timestamp - window) {
             revert InsufficientHistory(feedId, window);
@@ -322,12 +342,13 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
     }
 
     function _read(bytes32 feedId) internal view returns (uint256 priceWad, uint256 updatedAt, uint8 source) {
+        DataStreamOracleStorage storage $ = _s();
         Feed storage f = _feed(feedId);
-        CircuitBreaker storage b = _breakers[feedId];
+        CircuitBreaker storage b = $._breakers[feedId];
         if (b.enabled && b.trippedAt != 0 && block.timestamp < b.trippedAt + b.cooldown) {
             revert CircuitBreakerActive(feedId, b.trippedAt + b.cooldown);
         }
-        PrimaryPrice memory p = _primary[feedId];
+        PrimaryPrice memory p = $._primary[feedId];
 
         bool hasFallback;
         int256 answer;
@@ -383,11 +404,15 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
     }
 
     function _feed(bytes32 feedId) internal view returns (Feed storage f) {
-        f = _feeds[feedId];
+        f = _s()._feeds[feedId];
         if (!f.exists) revert UnknownFeed(feedId);
     }
 
     // ------------------------------------------------------------------ views
+
+    function verifierProxy() external view returns (IStreamsVerifierProxy) {
+        return _s().verifierProxy;
+    }
 
     function feedIdOf(string calldata name) external pure returns (bytes32) {
         return keccak256(abi.encodePacked(name));
@@ -398,23 +423,23 @@ contract DataStreamOracle is PlatformAccess, IDataStreamOracle {
     }
 
     function feedIds() external view returns (bytes32[] memory) {
-        return _feedIds;
+        return _s()._feedIds;
     }
 
     function circuitBreaker(bytes32 feedId) external view returns (CircuitBreaker memory) {
-        return _breakers[feedId];
+        return _s()._breakers[feedId];
     }
 
     function primaryPrice(bytes32 feedId) external view returns (uint256 priceWad, uint256 timestamp) {
-        PrimaryPrice memory p = _primary[feedId];
+        PrimaryPrice memory p = _s()._primary[feedId];
         return (p.priceWad, p.timestamp);
     }
 
     function reportStream(bytes32 feedId) external view returns (ReportStream memory) {
-        return _streams[feedId];
+        return _s()._streams[feedId];
     }
 
     function observationCount(bytes32 feedId) external view returns (uint256) {
-        return _observations[feedId].length;
+        return _s()._observations[feedId].length;
     }
 }

@@ -3,7 +3,7 @@ pragma solidity 0.8.24;
 
 import {AutomationCompatibleInterface} from
     "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
-import {PlatformAccess} from "./access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
 import {
     IDataStreamOracle,
     ICrossChainVault,
@@ -17,20 +17,29 @@ import {
 ///         and liquidates them (performUpkeep). performData is untrusted input: every id is re-validated
 ///         on-chain (PerpetualTrading.isLiquidatable) before it is liquidated, healthy ones are skipped, and
 ///         one failing liquidation does not block the others.
-contract LiquidationEngine is PlatformAccess, AutomationCompatibleInterface, ILiquidationEngine {
+contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInterface, ILiquidationEngine {
     bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
     bytes32 public constant RECEIVER_ROLE = keccak256("RECEIVER_ROLE");
     /// @notice At most this many ids are returned by checkUpkeep (keeps performUpkeep's gas bounded).
     uint256 public constant MAX_BATCH = 20;
 
-    // ---------------------------------------------------------------- storage (append only)
-    IPositionManager public immutable positionManager;
-    IDataStreamOracle public immutable oracle;
-    ICrossChainVault public immutable vault;
-    IPerpetualTrading public perpetualTrading;
-    uint256 public liquidationInterval;
-    uint256 public lastUpkeep;
-    mapping(address asset => bytes32 feedId) public assetFeed;
+    // ---------------------------------------------------------------- storage (ERC-7201 namespace, append only)
+    /// @custom:storage-location erc7201:ccperp.storage.LiquidationEngine
+    struct LiquidationEngineStorage {
+        IPerpetualTrading perpetualTrading;
+        uint256 liquidationInterval;
+        uint256 lastUpkeep;
+        mapping(address asset => bytes32 feedId) assetFeed;
+        // set by initialize (immutables before the proxy)
+        IPositionManager positionManager;
+        IDataStreamOracle oracle;
+        ICrossChainVault vault;
+    }
+
+    /// @dev ERC-7201 location of "ccperp.storage.LiquidationEngine":
+    ///      keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant LIQUIDATIONENGINE_STORAGE_LOCATION =
+        0x5b27d0f659476a4dc7a0857e3b204b234441d4b5dea237d5578d313b978cf500;
 
     // ---------------------------------------------------------------- events
     event PerpetualTradingSet(address indexed trading);
@@ -48,13 +57,26 @@ contract LiquidationEngine is PlatformAccess, AutomationCompatibleInterface, ILi
     error NotLiquidatable(uint256 positionId);
     error NotWired();
 
-    constructor(address positionManager_, address oracle_, address vault_, address admin) PlatformAccess(admin) {
+    /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
+    /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
+    function initialize(address positionManager_, address oracle_, address vault_, address admin)
+        external
+        initializer
+    {
+        __PlatformAccess_init(admin);
+        LiquidationEngineStorage storage $ = _s();
         _requireNonZero(positionManager_);
         _requireNonZero(oracle_);
         _requireNonZero(vault_);
-        positionManager = IPositionManager(positionManager_);
-        oracle = IDataStreamOracle(oracle_);
-        vault = ICrossChainVault(vault_);
+        $.positionManager = IPositionManager(positionManager_);
+        $.oracle = IDataStreamOracle(oracle_);
+        $.vault = ICrossChainVault(vault_);
+    }
+
+    function _s() private pure returns (LiquidationEngineStorage storage $) {
+        assembly {
+            $.slot := LIQUIDATIONENGINE_STORAGE_LOCATION
+        }
     }
 
     // ---------------------------------------------------------------- configuration
@@ -62,20 +84,20 @@ contract LiquidationEngine is PlatformAccess, AutomationCompatibleInterface, ILi
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function setPerpetualTrading(address trading) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireNonZero(trading);
-        perpetualTrading = IPerpetualTrading(trading);
+        _s().perpetualTrading = IPerpetualTrading(trading);
         emit PerpetualTradingSet(trading);
     }
 
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function setAssetFeed(address asset, bytes32 feedId) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireNonZero(asset);
-        assetFeed[asset] = feedId;
+        _s().assetFeed[asset] = feedId;
         emit AssetFeedSet(asset, feedId);
     }
 
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function setLiquidationInterval(uint256 interval) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        liquidationInterval = interval;
+        _s().liquidationInterval = interval;
         emit LiquidationIntervalSet(interval);
     }
 
@@ -105,13 +127,14 @@ contract LiquidationEngine is PlatformAccess, AutomationCompatibleInterface, ILi
         override
         returns (bool upkeepNeeded, bytes memory performData)
     {
-        if (address(perpetualTrading) == address(0)) return (false, "");
-        if (block.timestamp < lastUpkeep + liquidationInterval) return (false, "");
-        uint256[] memory open = perpetualTrading.openPositionIds();
+        LiquidationEngineStorage storage $ = _s();
+        if (address($.perpetualTrading) == address(0)) return (false, "");
+        if (block.timestamp < $.lastUpkeep + $.liquidationInterval) return (false, "");
+        uint256[] memory open = $.perpetualTrading.openPositionIds();
         uint256[] memory ids = new uint256[](open.length < MAX_BATCH ? open.length : MAX_BATCH);
         uint256 n;
         for (uint256 i; i < open.length && n < ids.length; ++i) {
-            try perpetualTrading.isLiquidatable(open[i]) returns (bool yes) {
+            try $.perpetualTrading.isLiquidatable(open[i]) returns (bool yes) {
                 if (yes) ids[n++] = open[i];
             } catch {}
         }
@@ -126,7 +149,7 @@ contract LiquidationEngine is PlatformAccess, AutomationCompatibleInterface, ILi
     function performUpkeep(bytes calldata performData) external override onlyRole(LIQUIDATOR_ROLE) whenNotPaused {
         IPerpetualTrading trading = _trading();
         uint256[] memory ids = abi.decode(performData, (uint256[]));
-        lastUpkeep = block.timestamp;
+        _s().lastUpkeep = block.timestamp;
         uint256 done;
         for (uint256 i; i < ids.length; ++i) {
             if (_tryLiquidate(trading, ids[i])) ++done;
@@ -159,19 +182,48 @@ contract LiquidationEngine is PlatformAccess, AutomationCompatibleInterface, ILi
 
     // ---------------------------------------------------------------- views
 
+    function positionManager() external view returns (IPositionManager) {
+        return _s().positionManager;
+    }
+
+    function oracle() external view returns (IDataStreamOracle) {
+        return _s().oracle;
+    }
+
+    function vault() external view returns (ICrossChainVault) {
+        return _s().vault;
+    }
+
+    function perpetualTrading() external view returns (IPerpetualTrading) {
+        return _s().perpetualTrading;
+    }
+
+    function liquidationInterval() external view returns (uint256) {
+        return _s().liquidationInterval;
+    }
+
+    function lastUpkeep() external view returns (uint256) {
+        return _s().lastUpkeep;
+    }
+
+    function assetFeed(address asset) external view returns (bytes32 feedId) {
+        return _s().assetFeed[asset];
+    }
+
     /// @notice Oracle price (WAD) of an asset mapped with setAssetFeed.
     function assetPrice(address asset) external view returns (uint256) {
-        return oracle.getPrice(assetFeed[asset]);
+        LiquidationEngineStorage storage $ = _s();
+        return $.oracle.getPrice($.assetFeed[asset]);
     }
 
     function healthFactor(uint256 positionId) external view returns (uint256) {
-        return positionManager.calculateHealthFactor(positionId);
+        return _s().positionManager.calculateHealthFactor(positionId);
     }
 
     // ---------------------------------------------------------------- internals
 
     function _trading() internal view returns (IPerpetualTrading t) {
-        t = perpetualTrading;
+        t = _s().perpetualTrading;
         if (address(t) == address(0)) revert NotWired();
     }
 

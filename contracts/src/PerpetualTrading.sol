@@ -3,8 +3,8 @@ pragma solidity 0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
-import {PlatformAccess} from "./access/PlatformAccess.sol";
+import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
+import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
 import {
     IDataStreamOracle,
@@ -25,7 +25,7 @@ import {
 ///         Liquidation waterfall (PerpMath.liquidationSplit, docs/platform.md §2): proceeds repay the pool first,
 ///         the insurance fund covers what it can of the shortfall, the rest is recorded as bad debt; the 5 %
 ///         penalty comes only from what is left after the pool is repaid.
-contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading {
+contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeable, IPerpetualTrading {
     using SafeERC20 for IERC20;
 
     uint256 public constant LIQUIDATION_PENALTY_BPS = 500;
@@ -40,17 +40,26 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
         uint256 lastFundingUpdate;
     }
 
-    // ---------------------------------------------------------------- storage (append only)
-    ICrossChainLendingPool public immutable pool;
-    IDataStreamOracle public immutable oracle;
-    address public immutable liquidationEngine;
-    IPositionManager public positionManager;
-    ICrossChainVault public vault;
-    uint256 public marketCount;
-    mapping(uint256 marketId => Market) internal _markets;
-    mapping(bytes32 nameHash => uint256 marketId) public marketIdOf;
-    mapping(address token => uint256) public insuranceFund;
-    mapping(address token => uint256) public counterpartyBalance;
+    // ---------------------------------------------------------------- storage (ERC-7201 namespace, append only)
+    /// @custom:storage-location erc7201:ccperp.storage.PerpetualTrading
+    struct PerpetualTradingStorage {
+        IPositionManager positionManager;
+        ICrossChainVault vault;
+        uint256 marketCount;
+        mapping(uint256 marketId => Market) _markets;
+        mapping(bytes32 nameHash => uint256 marketId) marketIdOf;
+        mapping(address token => uint256) insuranceFund;
+        mapping(address token => uint256) counterpartyBalance;
+        // set by initialize (immutables before the proxy)
+        ICrossChainLendingPool pool;
+        IDataStreamOracle oracle;
+        address liquidationEngine;
+    }
+
+    /// @dev ERC-7201 location of "ccperp.storage.PerpetualTrading":
+    ///      keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant PERPETUALTRADING_STORAGE_LOCATION =
+        0xe1cb051e77297f7ca06ae8f306c6715358a889afe608372a8ee6f2244c765800;
 
     // ---------------------------------------------------------------- events
     event PositionManagerSet(address indexed positionManager);
@@ -109,13 +118,24 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
     error ZeroAmount();
     error NotWired();
 
-    constructor(address pool_, address oracle_, address engine_, address admin) PlatformAccess(admin) {
+    /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
+    /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
+    function initialize(address pool_, address oracle_, address engine_, address admin) external initializer {
+        __PlatformAccess_init(admin);
+        __ReentrancyGuard_init();
+        PerpetualTradingStorage storage $ = _s();
         _requireNonZero(pool_);
         _requireNonZero(oracle_);
         _requireNonZero(engine_);
-        pool = ICrossChainLendingPool(pool_);
-        oracle = IDataStreamOracle(oracle_);
-        liquidationEngine = engine_;
+        $.pool = ICrossChainLendingPool(pool_);
+        $.oracle = IDataStreamOracle(oracle_);
+        $.liquidationEngine = engine_;
+    }
+
+    function _s() private pure returns (PerpetualTradingStorage storage $) {
+        assembly {
+            $.slot := PERPETUALTRADING_STORAGE_LOCATION
+        }
     }
 
     // ---------------------------------------------------------------- configuration
@@ -123,14 +143,14 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function setPositionManager(address pm) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireNonZero(pm);
-        positionManager = IPositionManager(pm);
+        _s().positionManager = IPositionManager(pm);
         emit PositionManagerSet(pm);
     }
 
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function setVault(address vault_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireNonZero(vault_);
-        vault = ICrossChainVault(vault_);
+        _s().vault = ICrossChainVault(vault_);
         emit VaultSet(vault_);
     }
 
@@ -140,15 +160,16 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
         onlyRole(DEFAULT_ADMIN_ROLE)
         returns (uint256 marketId)
     {
+        PerpetualTradingStorage storage $ = _s();
         bytes32 key = keccak256(bytes(name));
-        if (marketIdOf[key] != 0) revert MarketExists(name);
+        if ($.marketIdOf[key] != 0) revert MarketExists(name);
         if (feedId == bytes32(0) || maxLeverage == 0 || maintenanceMarginBps == 0 || maintenanceMarginBps >= PerpMath.BPS)
         {
             revert InvalidMarketParams();
         }
-        marketId = ++marketCount;
-        marketIdOf[key] = marketId;
-        Market storage m = _markets[marketId];
+        marketId = ++$.marketCount;
+        $.marketIdOf[key] = marketId;
+        Market storage m = $._markets[marketId];
         m.name = name;
         m.feedId = feedId;
         m.maxLeverage = maxLeverage;
@@ -171,17 +192,19 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
 
     /// @notice Adds to the insurance fund (anyone).
     function fundInsurance(address token, uint256 amount) external nonReentrant whenNotPaused {
+        PerpetualTradingStorage storage $ = _s();
         if (amount == 0) revert ZeroAmount();
-        insuranceFund[token] += amount;
-        emit InsuranceFunded(token, msg.sender, amount, insuranceFund[token]);
+        $.insuranceFund[token] += amount;
+        emit InsuranceFunded(token, msg.sender, amount, $.insuranceFund[token]);
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @notice Adds liquidity to the counterparty book that pays traders' profits (anyone).
     function fundCounterparty(address token, uint256 amount) external nonReentrant whenNotPaused {
+        PerpetualTradingStorage storage $ = _s();
         if (amount == 0) revert ZeroAmount();
-        counterpartyBalance[token] += amount;
-        emit CounterpartyFunded(token, msg.sender, amount, counterpartyBalance[token]);
+        $.counterpartyBalance[token] += amount;
+        emit CounterpartyFunded(token, msg.sender, amount, $.counterpartyBalance[token]);
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
     }
 
@@ -196,6 +219,7 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
         uint256 leverage,
         address collateralToken
     ) external nonReentrant whenNotPaused returns (uint256 positionId) {
+        PerpetualTradingStorage storage $ = _s();
         _requireWired();
         uint256 marketId = _marketId(market);
         Market storage m = _accrueFunding(marketId);
@@ -212,15 +236,15 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
         p.feedId = m.feedId;
         p.isLong = side == Side.Long;
         p.size = size;
-        p.entryPrice = oracle.getPrice(m.feedId);
+        p.entryPrice = $.oracle.getPrice(m.feedId);
         p.entryFunding = m.cumulativeFunding;
         p.mmBps = m.maintenanceMarginBps;
         p.open = true;
 
-        vault.lockCollateral(msg.sender, collateralToken, p.collateral);
+        $.vault.lockCollateral(msg.sender, collateralToken, p.collateral);
         p.indexAtBorrow =
-            p.principal == 0 ? pool.currentIndex(collateralToken) : pool.borrow(collateralToken, p.principal);
-        positionId = positionManager.createPosition(p);
+            p.principal == 0 ? $.pool.currentIndex(collateralToken) : $.pool.borrow(collateralToken, p.principal);
+        positionId = $.positionManager.createPosition(p);
         emit PositionOpened(
             positionId, msg.sender, marketId, p.isLong, size, leverage, p.collateral, p.principal, p.entryPrice
         );
@@ -230,28 +254,29 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
     ///         repays the pool with interest and credits the rest to the trader's vault balance.
     ///         An underwater position (proceeds below debt) cannot be closed: it is liquidated instead.
     function closePosition(uint256 positionId) external nonReentrant whenNotPaused {
+        PerpetualTradingStorage storage $ = _s();
         _requireWired();
-        IPositionManager.Position memory p = positionManager.getPosition(positionId);
+        IPositionManager.Position memory p = $.positionManager.getPosition(positionId);
         if (p.trader != msg.sender) revert NotTrader(positionId, msg.sender);
         _accrueFunding(p.marketId);
-        IPositionManager.PositionState memory st = positionManager.positionState(positionId);
+        IPositionManager.PositionState memory st = $.positionManager.positionState(positionId);
         uint256 proceeds = _proceeds(st);
         if (proceeds < st.debt) revert PositionUnderwater(positionId, proceeds, st.debt);
         if (proceeds > p.size) {
             uint256 profit = proceeds - p.size;
-            if (profit > counterpartyBalance[p.token]) {
-                revert InsufficientCounterpartyBalance(profit, counterpartyBalance[p.token]);
+            if (profit > $.counterpartyBalance[p.token]) {
+                revert InsufficientCounterpartyBalance(profit, $.counterpartyBalance[p.token]);
             }
         }
         _settleWithCounterparty(positionId, p.token, p.size, proceeds);
         uint256 toTrader = proceeds - st.debt;
 
-        positionManager.closePosition(positionId);
+        $.positionManager.closePosition(positionId);
         emit PositionClosed(positionId, p.trader, st.price, st.value, st.fundingOwed, st.debt, toTrader);
 
         if (p.principal > 0) {
-            IERC20(p.token).forceApprove(address(pool), st.debt);
-            pool.repay(p.token, p.principal, p.indexAtBorrow, st.debt, 0);
+            IERC20(p.token).forceApprove(address($.pool), st.debt);
+            $.pool.repay(p.token, p.principal, p.indexAtBorrow, st.debt, 0);
         }
         _creditTrader(p.trader, p.token, toTrader);
     }
@@ -260,31 +285,32 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
     /// @custom:pause-exempt liquidations continue while trading is paused, to protect lenders from a position
     ///         that keeps losing value (the engine has its own pause to stop them)
     function liquidatePosition(uint256 positionId) external nonReentrant {
-        if (msg.sender != liquidationEngine) revert NotLiquidationEngine(msg.sender);
+        PerpetualTradingStorage storage $ = _s();
+        if (msg.sender != $.liquidationEngine) revert NotLiquidationEngine(msg.sender);
         _requireWired();
-        IPositionManager.Position memory p = positionManager.getPosition(positionId);
+        IPositionManager.Position memory p = $.positionManager.getPosition(positionId);
         _accrueFunding(p.marketId);
-        IPositionManager.PositionState memory st = positionManager.positionState(positionId);
+        IPositionManager.PositionState memory st = $.positionManager.positionState(positionId);
         if (!PerpMath.isLiquidatable(st.healthFactor)) revert NotLiquidatable(positionId, st.healthFactor);
 
         // PnL and funding against the counterparty book; a profit it cannot pay is capped.
         uint256 proceeds = _proceeds(st);
-        if (proceeds > p.size && proceeds - p.size > counterpartyBalance[p.token]) {
-            proceeds = p.size + counterpartyBalance[p.token];
+        if (proceeds > p.size && proceeds - p.size > $.counterpartyBalance[p.token]) {
+            proceeds = p.size + $.counterpartyBalance[p.token];
         }
         _settleWithCounterparty(positionId, p.token, p.size, proceeds);
 
         PerpMath.LiquidationSplit memory s = PerpMath.liquidationSplit(
-            proceeds, st.debt, p.collateral, LIQUIDATION_PENALTY_BPS, insuranceFund[p.token]
+            proceeds, st.debt, p.collateral, LIQUIDATION_PENALTY_BPS, $.insuranceFund[p.token]
         );
         // Bad debt is what the lenders lose, to the unit (docs/platform.md §2). st.debt rounds up while the pool's
         // aggregate borrows round down, so the pool's books may hold a unit less of this debt than st.debt (Alice:
         // 3,000,051,370 recorded against a loss of 3,000,051,369). That unit was never lenders' assets: write off
         // only what repay takes off their books beyond what it is paid.
         if (s.badDebt > 0) s.badDebt = _lendersLoss(p.token, st.debt, s.repaidFromPosition + s.coveredByInsurance);
-        insuranceFund[p.token] = insuranceFund[p.token] - s.coveredByInsurance + s.penalty;
+        $.insuranceFund[p.token] = $.insuranceFund[p.token] - s.coveredByInsurance + s.penalty;
 
-        positionManager.closePosition(positionId);
+        $.positionManager.closePosition(positionId);
         emit PositionLiquidated(
             positionId,
             st.price,
@@ -299,36 +325,74 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
 
         if (p.principal > 0) {
             uint256 amount = s.repaidFromPosition + s.coveredByInsurance;
-            IERC20(p.token).forceApprove(address(pool), amount);
-            pool.repay(p.token, p.principal, p.indexAtBorrow, amount, s.badDebt);
+            IERC20(p.token).forceApprove(address($.pool), amount);
+            $.pool.repay(p.token, p.principal, p.indexAtBorrow, amount, s.badDebt);
         }
         _creditTrader(p.trader, p.token, s.toTrader);
     }
 
     // ---------------------------------------------------------------- views
 
+    function pool() external view returns (ICrossChainLendingPool) {
+        return _s().pool;
+    }
+
+    function oracle() external view returns (IDataStreamOracle) {
+        return _s().oracle;
+    }
+
+    function liquidationEngine() external view returns (address) {
+        return _s().liquidationEngine;
+    }
+
+    function positionManager() external view returns (IPositionManager) {
+        return _s().positionManager;
+    }
+
+    function vault() external view returns (ICrossChainVault) {
+        return _s().vault;
+    }
+
+    function marketCount() external view returns (uint256) {
+        return _s().marketCount;
+    }
+
+    function marketIdOf(bytes32 nameHash) external view returns (uint256 marketId) {
+        return _s().marketIdOf[nameHash];
+    }
+
+    function insuranceFund(address token) external view returns (uint256) {
+        return _s().insuranceFund[token];
+    }
+
+    function counterpartyBalance(address token) external view returns (uint256) {
+        return _s().counterpartyBalance[token];
+    }
+
     /// @notice True when the position is open and its HF (PositionManager) is below 1e18.
     ///         Reverts while the oracle refuses a price (stale / circuit breaker).
     function isLiquidatable(uint256 positionId) external view returns (bool) {
-        if (address(positionManager) == address(0)) revert NotWired();
-        if (!positionManager.getPosition(positionId).open) return false;
-        return PerpMath.isLiquidatable(positionManager.calculateHealthFactor(positionId));
+        PerpetualTradingStorage storage $ = _s();
+        if (address($.positionManager) == address(0)) revert NotWired();
+        if (!$.positionManager.getPosition(positionId).open) return false;
+        return PerpMath.isLiquidatable($.positionManager.calculateHealthFactor(positionId));
     }
 
     function openPositionIds() external view returns (uint256[] memory) {
-        if (address(positionManager) == address(0)) revert NotWired();
-        return positionManager.openPositionIds();
+        PerpetualTradingStorage storage $ = _s();
+        if (address($.positionManager) == address(0)) revert NotWired();
+        return $.positionManager.openPositionIds();
     }
 
     function currentCumulativeFunding(uint256 marketId) public view returns (int256) {
-        Market storage m = _markets[marketId];
+        Market storage m = _s()._markets[marketId];
         return PerpMath.accrueFunding(
             m.cumulativeFunding, m.fundingRatePpmPerHour, block.timestamp - m.lastFundingUpdate
         );
     }
 
     function getMarket(uint256 marketId) external view returns (Market memory) {
-        return _markets[marketId];
+        return _s()._markets[marketId];
     }
 
     function marketIdByName(string calldata name) external view returns (uint256) {
@@ -338,12 +402,12 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
     // ---------------------------------------------------------------- internals
 
     function _marketId(string calldata name) internal view returns (uint256 id) {
-        id = marketIdOf[keccak256(bytes(name))];
+        id = _s().marketIdOf[keccak256(bytes(name))];
         if (id == 0) revert UnknownMarket(name);
     }
 
     function _accrueFunding(uint256 marketId) internal returns (Market storage m) {
-        m = _markets[marketId];
+        m = _s()._markets[marketId];
         if (block.timestamp != m.lastFundingUpdate) {
             m.cumulativeFunding = currentCumulativeFunding(marketId);
             m.lastFundingUpdate = block.timestamp;
@@ -358,27 +422,30 @@ contract PerpetualTrading is PlatformAccess, ReentrancyGuard, IPerpetualTrading 
 
     /// @dev The position's backing is `size` tokens; the counterparty takes the loss or pays the profit.
     function _settleWithCounterparty(uint256 positionId, address token, uint256 size, uint256 proceeds) internal {
-        if (proceeds <= size) counterpartyBalance[token] += size - proceeds;
-        else counterpartyBalance[token] -= proceeds - size;
-        emit CounterpartySettled(positionId, token, int256(proceeds) - int256(size), counterpartyBalance[token]);
+        PerpetualTradingStorage storage $ = _s();
+        if (proceeds <= size) $.counterpartyBalance[token] += size - proceeds;
+        else $.counterpartyBalance[token] -= proceeds - size;
+        emit CounterpartySettled(positionId, token, int256(proceeds) - int256(size), $.counterpartyBalance[token]);
     }
 
     /// @dev What the pool's lenders lose when `paid` settles a debt of `owed`: CrossChainLendingPool.repay takes
     ///      min(owed, aggregate borrows) off the books (the aggregate as accrued now: its totalBorrows view) and
     ///      adds `paid` to cash.
     function _lendersLoss(address token, uint256 owed, uint256 paid) internal view returns (uint256) {
-        uint256 onBooks = pool.totalBorrows(token);
+        uint256 onBooks = _s().pool.totalBorrows(token);
         uint256 removed = owed < onBooks ? owed : onBooks;
         return removed > paid ? removed - paid : 0;
     }
 
     function _creditTrader(address trader, address token, uint256 amount) internal {
+        PerpetualTradingStorage storage $ = _s();
         if (amount == 0) return;
-        IERC20(token).safeTransfer(address(vault), amount);
-        vault.releaseCollateral(trader, token, amount);
+        IERC20(token).safeTransfer(address($.vault), amount);
+        $.vault.releaseCollateral(trader, token, amount);
     }
 
     function _requireWired() internal view {
-        if (address(positionManager) == address(0) || address(vault) == address(0)) revert NotWired();
+        PerpetualTradingStorage storage $ = _s();
+        if (address($.positionManager) == address(0) || address($.vault) == address(0)) revert NotWired();
     }
 }

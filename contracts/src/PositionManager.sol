@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.24;
 
-import {PlatformAccess} from "./access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
 import {
     IDataStreamOracle,
@@ -15,22 +15,30 @@ import {
 ///         (docs/platform.md §1): HF = equity / maintenance requirement, all of it PerpMath.
 ///         Records are written by PerpetualTrading (TRADING_ROLE) and, for positions living on another
 ///         chain, by CrossChainReceiver (RECEIVER_ROLE).
-contract PositionManager is PlatformAccess, IPositionManager {
+contract PositionManager is PlatformAccessUpgradeable, IPositionManager {
     bytes32 public constant TRADING_ROLE = keccak256("TRADING_ROLE");
     bytes32 public constant RECEIVER_ROLE = keccak256("RECEIVER_ROLE");
 
-    // ---------------------------------------------------------------- storage (append only)
-    IDataStreamOracle public immutable oracle;
-    ICrossChainLendingPool public lendingPool;
-    IPerpetualTrading public fundingSource; // PerpetualTrading: cumulative funding per market
-    mapping(address asset => bytes32 feedId) public assetFeed;
-    uint256 public nextPositionId;
-    mapping(uint256 positionId => Position) internal _positions;
-    uint256[] internal _openIds;
-    mapping(uint256 positionId => uint256 indexPlusOne) internal _openIndex;
-    /// @notice Net size of positions that live on another chain, per (source chain, remote id).
-    mapping(uint64 sourceChain => mapping(uint256 remotePositionId => int256 size)) public remoteSize;
-    mapping(uint64 sourceChain => mapping(uint256 remotePositionId => address trader)) public remoteTrader;
+    // ---------------------------------------------------------------- storage (ERC-7201 namespace, append only)
+    /// @custom:storage-location erc7201:ccperp.storage.PositionManager
+    struct PositionManagerStorage {
+        ICrossChainLendingPool lendingPool;
+        IPerpetualTrading fundingSource; // PerpetualTrading: cumulative funding per market
+        mapping(address asset => bytes32 feedId) assetFeed;
+        uint256 nextPositionId;
+        mapping(uint256 positionId => Position) _positions;
+        uint256[] _openIds;
+        mapping(uint256 positionId => uint256 indexPlusOne) _openIndex;
+        /// @dev Net size of positions that live on another chain, per (source chain, remote id).
+        mapping(uint64 sourceChain => mapping(uint256 remotePositionId => int256 size)) remoteSize;
+        mapping(uint64 sourceChain => mapping(uint256 remotePositionId => address trader)) remoteTrader;
+        IDataStreamOracle oracle; // set by initialize (an immutable before the proxy)
+    }
+
+    /// @dev ERC-7201 location of "ccperp.storage.PositionManager":
+    ///      keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant POSITIONMANAGER_STORAGE_LOCATION =
+        0x5c5c544716350531e0245dd3bd0842ddffcebd1188777dad5fa3a2220e1a9900;
 
     // ---------------------------------------------------------------- events
     event AssetFeedSet(address indexed asset, bytes32 indexed feedId);
@@ -58,10 +66,20 @@ contract PositionManager is PlatformAccess, IPositionManager {
     error InvalidPosition();
     error NotWired();
 
-    constructor(address oracle_, address admin) PlatformAccess(admin) {
+    /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
+    /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
+    function initialize(address oracle_, address admin) external initializer {
+        __PlatformAccess_init(admin);
+        PositionManagerStorage storage $ = _s();
         _requireNonZero(oracle_);
-        oracle = IDataStreamOracle(oracle_);
-        nextPositionId = 1;
+        $.oracle = IDataStreamOracle(oracle_);
+        $.nextPositionId = 1;
+    }
+
+    function _s() private pure returns (PositionManagerStorage storage $) {
+        assembly {
+            $.slot := POSITIONMANAGER_STORAGE_LOCATION
+        }
     }
 
     // ---------------------------------------------------------------- configuration
@@ -69,21 +87,21 @@ contract PositionManager is PlatformAccess, IPositionManager {
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function setAssetFeed(address asset, bytes32 feedId) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireNonZero(asset);
-        assetFeed[asset] = feedId;
+        _s().assetFeed[asset] = feedId;
         emit AssetFeedSet(asset, feedId);
     }
 
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function setLendingPool(address pool) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireNonZero(pool);
-        lendingPool = ICrossChainLendingPool(pool);
+        _s().lendingPool = ICrossChainLendingPool(pool);
         emit LendingPoolSet(pool);
     }
 
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function setFundingSource(address trading) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireNonZero(trading);
-        fundingSource = IPerpetualTrading(trading);
+        _s().fundingSource = IPerpetualTrading(trading);
         emit FundingSourceSet(trading);
     }
 
@@ -95,11 +113,12 @@ contract PositionManager is PlatformAccess, IPositionManager {
         whenNotPaused
         returns (uint256 positionId)
     {
+        PositionManagerStorage storage $ = _s();
         if (p.trader == address(0) || p.size == 0 || p.entryPrice == 0 || p.indexAtBorrow == 0) {
             revert InvalidPosition();
         }
-        positionId = nextPositionId++;
-        Position storage s = _positions[positionId];
+        positionId = $.nextPositionId++;
+        Position storage s = $._positions[positionId];
         s.trader = p.trader;
         s.token = p.token;
         s.marketId = p.marketId;
@@ -113,8 +132,8 @@ contract PositionManager is PlatformAccess, IPositionManager {
         s.entryFunding = p.entryFunding;
         s.mmBps = p.mmBps;
         s.open = true;
-        _openIds.push(positionId);
-        _openIndex[positionId] = _openIds.length;
+        $._openIds.push(positionId);
+        $._openIndex[positionId] = $._openIds.length;
         emit PositionCreated(
             positionId, p.trader, p.marketId, p.isLong, p.size, p.entryPrice, p.collateral, p.principal
         );
@@ -136,14 +155,15 @@ contract PositionManager is PlatformAccess, IPositionManager {
     /// @custom:pause-exempt liquidations continue during a pause (PerpetualTrading.liquidatePosition) and must
     ///         be able to close the record they settled
     function closePosition(uint256 positionId) external onlyRole(TRADING_ROLE) {
+        PositionManagerStorage storage $ = _s();
         Position storage s = _openPosition(positionId);
         s.open = false;
-        uint256 idx = _openIndex[positionId] - 1;
-        uint256 last = _openIds[_openIds.length - 1];
-        _openIds[idx] = last;
-        _openIndex[last] = idx + 1;
-        _openIds.pop();
-        delete _openIndex[positionId];
+        uint256 idx = $._openIndex[positionId] - 1;
+        uint256 last = $._openIds[$._openIds.length - 1];
+        $._openIds[idx] = last;
+        $._openIndex[last] = idx + 1;
+        $._openIds.pop();
+        delete $._openIndex[positionId];
         emit PositionClosed(positionId, s.trader);
     }
 
@@ -154,16 +174,47 @@ contract PositionManager is PlatformAccess, IPositionManager {
         onlyRole(RECEIVER_ROLE)
         whenNotPaused
     {
+        PositionManagerStorage storage $ = _s();
         _requireNonZero(trader);
-        address known = remoteTrader[sourceChain][remotePositionId];
-        if (known == address(0)) remoteTrader[sourceChain][remotePositionId] = trader;
+        address known = $.remoteTrader[sourceChain][remotePositionId];
+        if (known == address(0)) $.remoteTrader[sourceChain][remotePositionId] = trader;
         else if (known != trader) revert InvalidPosition();
-        int256 newSize = remoteSize[sourceChain][remotePositionId] + sizeDelta;
-        remoteSize[sourceChain][remotePositionId] = newSize;
+        int256 newSize = $.remoteSize[sourceChain][remotePositionId] + sizeDelta;
+        $.remoteSize[sourceChain][remotePositionId] = newSize;
         emit RemotePositionRecorded(sourceChain, remotePositionId, trader, sizeDelta, newSize);
     }
 
     // ---------------------------------------------------------------- views
+
+    function oracle() external view returns (IDataStreamOracle) {
+        return _s().oracle;
+    }
+
+    function lendingPool() external view returns (ICrossChainLendingPool) {
+        return _s().lendingPool;
+    }
+
+    /// @notice PerpetualTrading: cumulative funding per market.
+    function fundingSource() external view returns (IPerpetualTrading) {
+        return _s().fundingSource;
+    }
+
+    function assetFeed(address asset) external view returns (bytes32 feedId) {
+        return _s().assetFeed[asset];
+    }
+
+    function nextPositionId() external view returns (uint256) {
+        return _s().nextPositionId;
+    }
+
+    /// @notice Net size of positions that live on another chain, per (source chain, remote id).
+    function remoteSize(uint64 sourceChain, uint256 remotePositionId) external view returns (int256 size) {
+        return _s().remoteSize[sourceChain][remotePositionId];
+    }
+
+    function remoteTrader(uint64 sourceChain, uint256 remotePositionId) external view returns (address trader) {
+        return _s().remoteTrader[sourceChain][remotePositionId];
+    }
 
     /// @notice HF (WAD) at the oracle's current price; reverts when the oracle may not be used
     ///         (stale / circuit breaker), so nobody is liquidated on a price the oracle refuses.
@@ -176,38 +227,40 @@ contract PositionManager is PlatformAccess, IPositionManager {
     }
 
     function getPosition(uint256 positionId) external view returns (Position memory) {
-        if (_positions[positionId].trader == address(0)) revert UnknownPosition(positionId);
-        return _positions[positionId];
+        PositionManagerStorage storage $ = _s();
+        if ($._positions[positionId].trader == address(0)) revert UnknownPosition(positionId);
+        return $._positions[positionId];
     }
 
     function openPositionIds() external view returns (uint256[] memory) {
-        return _openIds;
+        return _s()._openIds;
     }
 
     function openPositionCount() external view returns (uint256) {
-        return _openIds.length;
+        return _s()._openIds.length;
     }
 
     function isOpen(uint256 positionId) external view returns (bool) {
-        return _positions[positionId].open;
+        return _s()._positions[positionId].open;
     }
 
     // ---------------------------------------------------------------- internals
 
     function _openPosition(uint256 positionId) internal view returns (Position storage s) {
-        s = _positions[positionId];
+        s = _s()._positions[positionId];
         if (s.trader == address(0)) revert UnknownPosition(positionId);
         if (!s.open) revert PositionNotOpen(positionId);
     }
 
     function _state(uint256 positionId) internal view returns (PositionState memory st) {
+        PositionManagerStorage storage $ = _s();
         Position storage p = _openPosition(positionId);
-        if (address(lendingPool) == address(0) || address(fundingSource) == address(0)) revert NotWired();
-        st.price = oracle.getPrice(p.feedId);
+        if (address($.lendingPool) == address(0) || address($.fundingSource) == address(0)) revert NotWired();
+        st.price = $.oracle.getPrice(p.feedId);
         st.value = PerpMath.positionValue(p.size, p.entryPrice, st.price, p.isLong);
-        st.debt = p.principal == 0 ? 0 : lendingPool.debtOf(p.token, p.principal, p.indexAtBorrow);
+        st.debt = p.principal == 0 ? 0 : $.lendingPool.debtOf(p.token, p.principal, p.indexAtBorrow);
         st.fundingOwed = PerpMath.fundingOwed(
-            p.size, fundingSource.currentCumulativeFunding(p.marketId), p.entryFunding, p.isLong
+            p.size, $.fundingSource.currentCumulativeFunding(p.marketId), p.entryFunding, p.isLong
         );
         st.equity = PerpMath.equity(st.value, st.debt, st.fundingOwed);
         st.requirement = PerpMath.maintenanceRequirement(p.size, p.entryPrice, st.price, p.mmBps);

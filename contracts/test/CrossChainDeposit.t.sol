@@ -11,6 +11,7 @@ import {IRouterClient} from "@chainlink/contracts-ccip/contracts/interfaces/IRou
 import {CrossChainReceiver} from "../src/CrossChainReceiver.sol";
 import {CrossChainVault} from "../src/CrossChainVault.sol";
 import {P1MockPositionManager, P1MockLiquidationEngine} from "./mocks/P1Mocks.sol";
+import {PlatformDeployer} from "../script/PlatformDeployer.sol";
 
 /// @notice Two platform stacks ("Ethereum" and "Polygon") on one EVM, linked through the CCIP local
 ///         simulator's router (it has a single chain selector, so both directions use it).
@@ -53,10 +54,10 @@ contract CrossChainDepositTest is Test {
     }
 
     function _deploy() internal returns (Stack memory s) {
-        s.vault = new CrossChainVault(address(router), address(link), admin);
+        s.vault = PlatformDeployer.deployCrossChainVault(address(router), address(link), admin);
         s.pm = new P1MockPositionManager();
         s.engine = new P1MockLiquidationEngine();
-        s.receiver = new CrossChainReceiver(address(router), address(s.vault), address(s.pm), address(s.engine), admin);
+        s.receiver = PlatformDeployer.deployCrossChainReceiver(address(router), address(s.vault), address(s.pm), address(s.engine), admin);
         vm.startPrank(admin);
         s.vault.addSupportedToken(address(bnm));
         s.vault.grantRole(s.vault.RECEIVER_ROLE(), address(s.receiver));

@@ -12,6 +12,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {CrossChainReceiver, MessageType} from "../src/CrossChainReceiver.sol";
 import {CrossChainVault} from "../src/CrossChainVault.sol";
 import {P1MockERC20, P1MockPositionManager, P1MockLiquidationEngine} from "./mocks/P1Mocks.sol";
+import {PlatformDeployer} from "../script/PlatformDeployer.sol";
 
 contract CrossChainReceiverTest is Test {
     CrossChainReceiver internal receiver;
@@ -32,10 +33,10 @@ contract CrossChainReceiverTest is Test {
 
     function setUp() public {
         vm.warp(T0);
-        vault = new CrossChainVault(makeAddr("vaultRouter"), makeAddr("link"), admin);
+        vault = PlatformDeployer.deployCrossChainVault(makeAddr("vaultRouter"), makeAddr("link"), admin);
         pm = new P1MockPositionManager();
         engine = new P1MockLiquidationEngine();
-        receiver = new CrossChainReceiver(router, address(vault), address(pm), address(engine), admin);
+        receiver = PlatformDeployer.deployCrossChainReceiver(router, address(vault), address(pm), address(engine), admin);
         usdc = new P1MockERC20("USD Coin", "USDC");
         vm.startPrank(admin);
         receiver.setAllowedSourceChain(SOURCE, true);

@@ -11,6 +11,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {CrossChainVault} from "../src/CrossChainVault.sol";
 import {P1MockERC20, P1HookToken} from "./mocks/P1Mocks.sol";
+import {PlatformDeployer} from "../script/PlatformDeployer.sol";
 
 contract CrossChainVaultTest is Test {
     CCIPLocalSimulator internal sim;
@@ -29,7 +30,7 @@ contract CrossChainVaultTest is Test {
     function setUp() public {
         sim = new CCIPLocalSimulator();
         (selector, router,,, link,,) = sim.configuration();
-        vault = new CrossChainVault(address(router), address(link), admin);
+        vault = PlatformDeployer.deployCrossChainVault(address(router), address(link), admin);
         usdc = new P1MockERC20("USD Coin", "USDC");
         vm.startPrank(admin);
         vault.addSupportedToken(address(usdc));

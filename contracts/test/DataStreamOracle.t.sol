@@ -11,6 +11,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {DataStreamOracle} from "../src/DataStreamOracle.sol";
+import {PlatformDeployer} from "../script/PlatformDeployer.sol";
 
 contract DataStreamOracleTest is Test {
     DataStreamOracle internal oracle;
@@ -31,7 +32,7 @@ contract DataStreamOracleTest is Test {
         vm.warp(T0);
         streams = new DataStreamsLocalSimulator();
         (,,, proxy,,) = streams.configuration();
-        oracle = new DataStreamOracle(admin, address(proxy));
+        oracle = PlatformDeployer.deployDataStreamOracle(admin, address(proxy));
         fallbackFeed = new MockV3Aggregator(8, 50_000e8);
         btc = oracle.feedIdOf("BTC/USD");
         vm.startPrank(admin);

@@ -5,6 +5,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {PlatformFixture} from "./mocks/PlatformFixture.sol";
 import {IPerpetualTrading, IPositionManager} from "../src/interfaces/IPlatform.sol";
 import {CrossChainReceiver} from "../src/CrossChainReceiver.sol";
+import {PlatformDeployer} from "../script/PlatformDeployer.sol";
 
 /// @notice The design's "test pause/unpause for all contracts": with every module paused, each state-changing
 ///         entry point reverts EnforcedPause; the documented exemptions (repay, liquidation, record close,
@@ -22,7 +23,7 @@ contract PauseAllTest is PlatformFixture {
         _deposit(alice, 20_000 * USDC);
         id = _open(alice, true, 100_000 * USDC, 10);
         vm.startPrank(admin);
-        ccReceiver = new CrossChainReceiver(makeAddr("ccipRouter"), address(realVault), address(pm), address(engine), admin);
+        ccReceiver = PlatformDeployer.deployCrossChainReceiver(makeAddr("ccipRouter"), address(realVault), address(pm), address(engine), admin);
         pm.grantRole(pm.RECEIVER_ROLE(), receiver);
         engine.grantRole(engine.RECEIVER_ROLE(), receiver);
         vm.stopPrank();

@@ -24,7 +24,7 @@ CASES = (
     (integrity_vault, "CrossChainVault", "src/CrossChainVault.sol", "VaultIntegrity"),
     (integrity_receiver, "CrossChainReceiver", "src/CrossChainReceiver.sol", "RecvIntegrity"),
     (integrity_oracle, "DataStreamOracle", "src/DataStreamOracle.sol", "OrclIntegrity"),
-    (integrity_access, "PlatformAccess", "src/access/PlatformAccess.sol", "AccIntegrity"),
+    (integrity_access, "PlatformAccessUpgradeable", "src/access/PlatformAccessUpgradeable.sol", "AccIntegrity"),
 )
 
 _DECL = re.compile(r"\bfunction\s+(\w+)\s*\(([^)]*)\)([^{;]*)", re.S)

@@ -2,11 +2,19 @@
 
 Types in solc's storageLayout carry AST ids (t_struct(Position)1234_storage) that change with any edit, so the
 baseline records each variable by (label, slot, offset, type label, bytes) and each struct by its members.
+
+State kept in an ERC-7201 namespace (a struct tagged `@custom:storage-location erc7201:<id>`, reached through an
+assembly-set storage pointer) is not in solc's storageLayout at all (solc 0.8.24), so it is read from the AST: each
+namespace of a src/ contract (its own or a src/ base's) is recorded as its ordered members (label, type), and every
+struct reachable from them by its members. Within a namespace the members are laid out from the namespace's slot like
+a contract's state variables, so the same append-only rule applies: same members, same order, same types, new
+members only at the end.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +53,80 @@ def storage_of(layout: dict[str, Any] | None) -> dict[str, Any]:
     return {"variables": variables, "structs": dict(sorted(structs.items()))}
 
 
+_LOCATION = re.compile(r"@custom:storage-location\s+(erc7201:[\w.$-]+)")
+_STRUCT_REF = re.compile(r"struct ([\w.]+)")
+
+
+def _walk(node: Any):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _src_asts(target: Target) -> list[dict[str, Any]]:
+    """One AST per src/ source unit (every artefact of a file carries the file's AST)."""
+    asts, seen = [], set()
+    for art in target.artifacts.values():
+        if art.source in seen:
+            continue
+        seen.add(art.source)
+        path = target.out_dir / Path(art.source).name / f"{art.name}.json"
+        try:
+            ast = json.loads(path.read_text()).get("ast")
+        except (OSError, ValueError):
+            ast = None
+        if ast:
+            asts.append(ast)
+    return asts
+
+
+def _members(struct: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"label": m.get("name", ""), "type": str(m.get("typeDescriptions", {}).get("typeString", ""))}
+            for m in struct.get("members", [])]
+
+
+def _doc(node: dict[str, Any]) -> str:
+    doc = node.get("documentation")
+    return str(doc.get("text", "")) if isinstance(doc, dict) else str(doc or "")
+
+
+def namespaces(target: Target) -> dict[str, dict[str, Any]]:
+    """contract name -> {"namespaces": {erc7201 id: members}, "structs": {struct label: members}} for the src/
+    contracts that keep state in ERC-7201 namespaces (their own or a src/ base's)."""
+    contracts: dict[int, dict[str, Any]] = {}
+    structs: dict[str, dict[str, Any]] = {}
+    for ast in _src_asts(target):
+        for node in _walk(ast):
+            if node.get("nodeType") == "ContractDefinition" and isinstance(node.get("id"), int):
+                contracts[node["id"]] = node
+            elif node.get("nodeType") == "StructDefinition" and node.get("canonicalName"):
+                structs[node["canonicalName"]] = node
+    out: dict[str, dict[str, Any]] = {}
+    for contract in contracts.values():
+        spaces: dict[str, list[dict[str, str]]] = {}
+        for base_id in contract.get("linearizedBaseContracts", []):
+            for node in contracts.get(base_id, {}).get("nodes", []):
+                match = _LOCATION.search(_doc(node)) if node.get("nodeType") == "StructDefinition" else None
+                if match:
+                    spaces.setdefault(match.group(1), _members(node))
+        if not spaces:
+            continue
+        reached: dict[str, list[dict[str, str]]] = {}
+        pending = [m["type"] for members in spaces.values() for m in members]
+        while pending:
+            for name in _STRUCT_REF.findall(pending.pop()):
+                label = f"struct {name}"
+                if label not in reached and name in structs:
+                    reached[label] = _members(structs[name])
+                    pending += [m["type"] for m in reached[label]]
+        out[contract["name"]] = {"namespaces": dict(sorted(spaces.items())), "structs": reached}
+    return out
+
+
 def canonical_type(param: dict[str, Any]) -> str:
     kind = param["type"]
     if kind.startswith("tuple"):
@@ -68,17 +150,18 @@ def snapshot(target: Target) -> dict[str, Any]:
     """The baseline document for every deployable contract under src/ (interfaces and libraries without
     storage are kept for selectors only when they have an ABI)."""
     contracts = {}
+    spaced = namespaces(target)
     for name, art in sorted(target.artifacts.items()):
-        if not art.abi and not (art.storage_layout or {}).get("storage"):
+        if not art.abi and not (art.storage_layout or {}).get("storage") and name not in spaced:
             continue
-        contracts[name] = {"source": art.source, "storage": storage_of(art.storage_layout),
-                           "selectors": selectors_of(art.abi)}
-    from checkers.engines.upgrade.structure import namespaces
-
-    found = namespaces(target)
-    return {"schema_version": SCHEMA_VERSION, "contracts": contracts,
-            "namespaces": {ns: {"struct": info["struct"], "source": info["source"], "members": info["members"]}
-                           for ns, info in sorted(found.items())}}
+        storage = storage_of(art.storage_layout)
+        if name in spaced:
+            storage["namespaces"] = spaced[name]["namespaces"]
+            for label, members in spaced[name]["structs"].items():
+                storage["structs"].setdefault(label, members)
+            storage["structs"] = dict(sorted(storage["structs"].items()))
+        contracts[name] = {"source": art.source, "storage": storage, "selectors": selectors_of(art.abi)}
+    return {"schema_version": SCHEMA_VERSION, "contracts": contracts}
 
 
 def load_baseline(path: Path) -> dict[str, Any] | None:
@@ -106,7 +189,7 @@ def layout_changes(base: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     for name, old in base["contracts"].items():
         cur = new["contracts"].get(name)
         if cur is None:
-            if old["storage"]["variables"]:
+            if old["storage"]["variables"] or old["storage"].get("namespaces"):
                 changes.append(Change(name, "contract-removed", f"{name} no longer compiles",
                                       {"contract": name}))
             continue
@@ -139,33 +222,44 @@ def layout_changes(base: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                                       {"contract": name, "struct": struct,
                                        "baseline_members": ",".join(m["label"] for m in members),
                                        "new_members": ",".join(m["label"] for m in now)}))
-    return changes + namespace_changes(base, new)
-
-
-def namespace_changes(base: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """ERC-7201: a namespace keeps its id (its slot) and its members are only appended, in the same order and
-    types. A namespace whose struct now lives under another id has moved: the new code reads empty storage."""
-    changes = []
-    new_spaces = new.get("namespaces", {})
-    for ns, old in base.get("namespaces", {}).items():
-        cur = new_spaces.get(ns)
-        if cur is None:
-            moved_to = next((n for n, info in new_spaces.items() if info["struct"] == old["struct"]), None)
-            where = f"now erc7201:{moved_to}" if moved_to else "no longer declared"
-            changes.append(Change(old["struct"], "namespace-moved",
-                                  f"namespace erc7201:{ns} ({old['struct']}) {where}: the state stored there is lost",
-                                  {"namespace": ns, "struct": old["struct"], "new_namespace": moved_to or "absent"}))
-            continue
-        members, now = [tuple(m) for m in old["members"]], [tuple(m) for m in cur["members"]]
-        if now[: len(members)] != members:
-            first = next(i for i, m in enumerate(members) if i >= len(now) or now[i] != m)
-            got = f"{now[first][0]} ({now[first][1]})" if first < len(now) else "nothing"
-            changes.append(Change(old["struct"], "namespace-changed",
-                                  f"namespace erc7201:{ns} ({old['struct']}): member {first} was {members[first][0]} "
-                                  f"({members[first][1]}), is {got}: members may only be appended",
-                                  {"namespace": ns, "struct": old["struct"], "member_index": str(first),
-                                   "baseline_member": members[first][0], "new_member": got}))
+        for space, members in old["storage"].get("namespaces", {}).items():
+            spaces = cur["storage"].get("namespaces", {})
+            changes += _namespace_changes(name, space, members, spaces.get(space), spaces)
     return changes
+
+
+def _namespace_changes(name: str, space: str, members: list[dict[str, str]],
+                       now: list[dict[str, str]] | None, spaces: dict[str, list[dict[str, str]]]) -> list[Change]:
+    """A namespace's members are its slots in order: the baseline's must be a prefix of the new ones. A namespace
+    whose members now sit under another id has moved: the new code reads its state from an empty slot."""
+    if now is None:
+        moved = next((other for other, theirs in spaces.items() if theirs[: len(members)] == members), None)
+        if moved is not None:
+            return [Change(name, "namespace-moved", f"{name}'s ERC-7201 namespace {space} moved to {moved}: the new "
+                           f"code reads its state from an empty slot", {"contract": name, "namespace": space,
+                                                                         "new_namespace": moved})]
+        return [Change(name, "removed", f"{name}'s ERC-7201 namespace {space} was removed",
+                       {"contract": name, "namespace": space})]
+    for i, member in enumerate(members):
+        match = now[i] if i < len(now) else None
+        if match == member:
+            continue
+        j = next((k for k, m in enumerate(now) if m["label"] == member["label"]), None)
+        if j is None:
+            kind, detail = "removed", f"{name}.{member['label']} (member {i} of {space}) was removed"
+        elif j != i:
+            new_here = match is not None and all(m["label"] != match["label"] for m in members)
+            kind = "inserted" if new_here else "moved"
+            detail = f"{name}.{member['label']} moved from member {i} to member {j} of {space}"
+            if kind == "inserted":
+                detail += f" ({match['label']} inserted before it)"
+        else:
+            kind, detail = "retyped", f"{name}.{member['label']} changed type {member['type']} -> {now[j]['type']}"
+        return [Change(name, kind, detail, {
+            "contract": name, "namespace": space, "variable": member["label"], "baseline_member": str(i),
+            "baseline_type": member["type"], "new_member": "absent" if j is None else str(j),
+            "new_type": "absent" if j is None else now[j]["type"]})]
+    return []
 
 
 def selector_changes(base: dict[str, Any], new: dict[str, Any]) -> list[Change]:

@@ -6,14 +6,19 @@ import {AccessControlDefaultAdminRulesUpgradeable} from
 import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 
-/// @title PlatformAccessUpgradeable (issue 14 groundwork, not yet used)
-/// @notice PlatformAccess behind an ERC-1967 proxy: the same two-step, delayed admin rotation and guardian pause,
-///         set up by an initializer; upgrades authorised by the admin role only (UUPS). OpenZeppelin 5's
-///         upgradeable contracts keep their state in ERC-7201 namespaces, so modules add their own namespace.
+/// @title PlatformAccessUpgradeable
+/// @notice Shared by every module, each deployed as a UUPS implementation behind an ERC-1967 proxy
+///         (script/PlatformDeployer.sol): role-based admin whose rotation is two-step with a delay (OpenZeppelin's
+///         AccessControlDefaultAdminRules: beginDefaultAdminTransfer, then acceptDefaultAdminTransfer by the new
+///         admin after the delay), a guardian-operated pause, and upgrades (upgradeToAndCall) authorised by the
+///         admin role only. Set up by the module's initializer; an implementation itself can never be initialised.
+///         OpenZeppelin 5's upgradeable contracts keep their state in ERC-7201 namespaces, and so does every
+///         module (one `ccperp.storage.<Module>` namespace each).
 abstract contract PlatformAccessUpgradeable is AccessControlDefaultAdminRulesUpgradeable, PausableUpgradeable,
     UUPSUpgradeable
 {
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice Delay before a proposed admin can accept; a rotation can be cancelled within it.
     uint48 public constant ADMIN_TRANSFER_DELAY = 1 days;
 
     error ZeroAddress();
@@ -38,6 +43,7 @@ abstract contract PlatformAccessUpgradeable is AccessControlDefaultAdminRulesUpg
         _unpause();
     }
 
+    /// @dev UUPS: only the admin (behind its two-step, delayed rotation) may replace the implementation.
     function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
 
     function _requireNonZero(address a) internal pure {

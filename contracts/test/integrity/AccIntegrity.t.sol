@@ -6,11 +6,12 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {PlatformFixture} from "../mocks/PlatformFixture.sol";
-import {PlatformAccess} from "../../src/access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "../../src/access/PlatformAccessUpgradeable.sol";
 import {CrossChainReceiver, MessageType} from "../../src/CrossChainReceiver.sol";
 import {IPerpetualTrading} from "../../src/interfaces/IPlatform.sol";
+import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
 
-/// @notice PlatformAccess's pause on every module (specs/integrity_access.py, INT-ACC-*): the guardian's pause sets
+/// @notice PlatformAccessUpgradeable's pause on every module (specs/integrity_access.py, INT-ACC-*): the guardian's pause sets
 ///         paused() and reports it, and a representative state change of that module is then refused with
 ///         EnforcedPause; unpause clears paused(), reports it, and the same state change succeeds again with its
 ///         effect (no try/catch: a module that cannot be unpaused fails). Only the guardian role pauses or unpauses.
@@ -31,7 +32,7 @@ contract AccIntegrity is PlatformFixture {
         _deposit(alice, 20_000 * USDC);
         id = _open(alice, true, 100_000 * USDC, 10);
         vm.startPrank(admin);
-        ccReceiver = new CrossChainReceiver(ccipRouter, address(realVault), address(pm), address(engine), admin);
+        ccReceiver = PlatformDeployer.deployCrossChainReceiver(ccipRouter, address(realVault), address(pm), address(engine), admin);
         ccReceiver.setAllowedSourceChain(SOURCE, true);
         ccReceiver.setAllowedSender(remoteVault, true);
         pm.grantRole(pm.RECEIVER_ROLE(), address(ccReceiver));
@@ -41,20 +42,20 @@ contract AccIntegrity is PlatformFixture {
 
     // ---------------------------------------------------------------- helpers
 
-    function _modules() internal view returns (PlatformAccess[7] memory) {
+    function _modules() internal view returns (PlatformAccessUpgradeable[7] memory) {
         return [
-            PlatformAccess(address(realVault)),
-            PlatformAccess(address(ccReceiver)),
-            PlatformAccess(address(dso)),
-            PlatformAccess(address(pool)),
-            PlatformAccess(address(pm)),
-            PlatformAccess(address(engine)),
-            PlatformAccess(address(trading))
+            PlatformAccessUpgradeable(address(realVault)),
+            PlatformAccessUpgradeable(address(ccReceiver)),
+            PlatformAccessUpgradeable(address(dso)),
+            PlatformAccessUpgradeable(address(pool)),
+            PlatformAccessUpgradeable(address(pm)),
+            PlatformAccessUpgradeable(address(engine)),
+            PlatformAccessUpgradeable(address(trading))
         ];
     }
 
     /// The guardian pauses `module`: paused() is set and Paused(guardian) reported.
-    function _pause(PlatformAccess module) internal {
+    function _pause(PlatformAccessUpgradeable module) internal {
         assertFalse(module.paused(), "running before");
         vm.expectEmit(false, false, false, true, address(module));
         emit Pausable.Paused(admin);
@@ -64,7 +65,7 @@ contract AccIntegrity is PlatformFixture {
     }
 
     /// The guardian unpauses `module`: paused() is cleared and Unpaused(guardian) reported.
-    function _unpause(PlatformAccess module) internal {
+    function _unpause(PlatformAccessUpgradeable module) internal {
         vm.expectEmit(false, false, false, true, address(module));
         emit Pausable.Unpaused(admin);
         vm.prank(admin);
@@ -224,10 +225,10 @@ contract AccIntegrity is PlatformFixture {
     /// refused
     function test_INT_ACC_08_onlyGuardianPausesEveryModule(address stranger) public {
         vm.assume(stranger != admin);
-        PlatformAccess[7] memory modules = _modules();
+        PlatformAccessUpgradeable[7] memory modules = _modules();
         address guardian = makeAddr("newGuardian");
         for (uint256 i = 0; i < modules.length; ++i) {
-            PlatformAccess module = modules[i];
+            PlatformAccessUpgradeable module = modules[i];
             bytes32 role = module.GUARDIAN_ROLE();
             assertEq(role, keccak256("GUARDIAN_ROLE"), "guardian role");
             vm.assume(!module.hasRole(role, stranger));
@@ -275,10 +276,10 @@ contract AccIntegrity is PlatformFixture {
     /// admin then holds no admin role
     function test_INT_ACC_09_adminRotationTakesTwoStepsAndADay(uint256 early) public {
         early = bound(early, 0, 1 days - 1);
-        PlatformAccess[7] memory modules = _modules();
+        PlatformAccessUpgradeable[7] memory modules = _modules();
         address next = makeAddr("nextAdmin");
         for (uint256 i = 0; i < modules.length; ++i) {
-            PlatformAccess module = modules[i];
+            PlatformAccessUpgradeable module = modules[i];
             assertEq(module.defaultAdminDelay(), 1 days, "the design's rotation delay");
             uint256 start = block.timestamp;
             vm.prank(admin);

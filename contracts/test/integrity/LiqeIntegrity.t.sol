@@ -6,7 +6,8 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {PerpIntegrityBase} from "./PerpIntegrityBase.sol";
 import {LiquidationEngine} from "../../src/LiquidationEngine.sol";
 import {DataStreamOracle} from "../../src/DataStreamOracle.sol";
-import {PlatformAccess} from "../../src/access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "../../src/access/PlatformAccessUpgradeable.sol";
+import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
 
 /// @notice What each LiquidationEngine function must achieve (specs/integrity_liqe.py, INT-LIQE-*): a liquidatable
 ///         position CAN be liquidated, by an authorised keeper through liquidate() and through Automation's
@@ -90,7 +91,8 @@ contract LiqeIntegrity is PerpIntegrityBase {
         vm.prank(keeper);
         vm.expectRevert(Pausable.EnforcedPause.selector);
         engine.liquidate(id);
-        LiquidationEngine bare = new LiquidationEngine(address(pm), address(dso), address(vault), admin);
+        LiquidationEngine bare =
+            PlatformDeployer.deployLiquidationEngine(address(pm), address(dso), address(vault), admin);
         vm.prank(admin);
         bare.authorizeLiquidator(keeper);
         vm.prank(keeper);
@@ -247,7 +249,7 @@ contract LiqeIntegrity is PerpIntegrityBase {
         engine.revokeLiquidator(keeper);
         vm.stopPrank();
         vm.prank(admin);
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         engine.authorizeLiquidator(address(0));
         assertTrue(engine.hasRole(role, keeper), "strangers revoke nobody");
     }
@@ -282,7 +284,8 @@ contract LiqeIntegrity is PerpIntegrityBase {
     /// feed that assetPrice then reads; both admin-only, never zero, reported
     function test_INT_LIQE_05_wiringAndFeeds(address asset) public {
         vm.assume(asset != address(0));
-        LiquidationEngine bare = new LiquidationEngine(address(pm), address(dso), address(vault), admin);
+        LiquidationEngine bare =
+            PlatformDeployer.deployLiquidationEngine(address(pm), address(dso), address(vault), admin);
         _liquidatable(alice, 1_000 * USDC, 10, true, 0, 0);
         (bool needed,) = bare.checkUpkeep("");
         assertFalse(needed, "unwired: no upkeep");
@@ -308,9 +311,9 @@ contract LiqeIntegrity is PerpIntegrityBase {
         engine.setAssetFeed(asset, BTC);
         vm.stopPrank();
         vm.startPrank(admin);
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         engine.setPerpetualTrading(address(0));
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         engine.setAssetFeed(address(0), BTC);
         vm.stopPrank();
     }

@@ -10,8 +10,12 @@ import {MockFeeManager} from "@chainlink/local/src/data-streams/MockFeeManager.s
 import {MockRewardManager} from "@chainlink/local/src/data-streams/MockRewardManager.sol";
 import {LinkToken} from "@chainlink/local/src/shared/LinkToken.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
+import {PlatformAccessUpgradeable} from "../../src/access/PlatformAccessUpgradeable.sol";
 
 import {DataStreamOracle} from "../../src/DataStreamOracle.sol";
+import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
 
 /// @notice What DataStreamOracle must achieve (specs/integrity_oracle.py, INT-ORCL-*): configuration that takes effect
 ///         and is reported; an accepted update stores exactly the WAD price and its timestamp and is what the reads
@@ -38,7 +42,7 @@ contract OrclIntegrity is Test {
         vm.warp(T0);
         streams = new DataStreamsLocalSimulator();
         (,,, proxy,,) = streams.configuration();
-        oracle = new DataStreamOracle(admin, address(proxy));
+        oracle = PlatformDeployer.deployDataStreamOracle(admin, address(proxy));
         fallbackFeed = new MockV3Aggregator(8, 49_000e8);
         btc = oracle.feedIdOf("BTC/USD");
         vm.startPrank(admin);
@@ -591,5 +595,19 @@ contract OrclIntegrity is Test {
         oracle.latestPrice(none);
         vm.expectRevert(unknown);
         oracle.getTwap(none, 1);
+    }
+
+    // ---------------------------------------------------------------- INT-ORCL-07 initialize
+
+    /// initialize (the constructor before the proxy) stores the verifier proxy reports are verified through; a zero
+    /// verifier refused; it runs once
+    function test_INT_ORCL_07_initializeWiresVerifier(address who) public {
+        assertEq(address(oracle.verifierProxy()), address(proxy), "verifier proxy");
+        vm.prank(who);
+        vm.expectRevert(Initializable.InvalidInitialization.selector);
+        oracle.initialize(who, who);
+        address impl = address(new DataStreamOracle());
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
+        new ERC1967Proxy(impl, abi.encodeCall(DataStreamOracle.initialize, (admin, address(0))));
     }
 }

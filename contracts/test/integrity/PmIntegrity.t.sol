@@ -5,8 +5,9 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {PerpIntegrityBase} from "./PerpIntegrityBase.sol";
 import {PositionManager} from "../../src/PositionManager.sol";
-import {PlatformAccess} from "../../src/access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "../../src/access/PlatformAccessUpgradeable.sol";
 import {IPositionManager} from "../../src/interfaces/IPlatform.sol";
+import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
 
 /// @notice What each PositionManager function must achieve (specs/integrity_pm.py, INT-PM-*): records stored field by
 ///         field and listed, updates and closes that do exactly that, remote sizes that add up, and the health
@@ -297,7 +298,7 @@ contract PmIntegrity is PerpIntegrityBase {
     /// recordRemotePosition refuses a zero trader, strangers, and updates while paused
     function test_INT_PM_04_remoteRefusals() public {
         vm.prank(receiver);
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         pm.recordRemotePosition(1, 1, address(0), 1);
         bytes32 role = pm.RECEIVER_ROLE();
         vm.prank(bob);
@@ -360,7 +361,7 @@ contract PmIntegrity is PerpIntegrityBase {
         _close(id);
         vm.expectRevert(abi.encodeWithSelector(PositionManager.PositionNotOpen.selector, id));
         pm.calculateHealthFactor(id);
-        PositionManager bare = new PositionManager(address(dso), admin);
+        PositionManager bare = PlatformDeployer.deployPositionManager(address(dso), admin);
         vm.startPrank(admin);
         bare.grantRole(bare.TRADING_ROLE(), book);
         vm.stopPrank();
@@ -412,7 +413,7 @@ contract PmIntegrity is PerpIntegrityBase {
         assertEq(address(pm.lendingPool()), address(pool), "pool stored");
         assertEq(address(pm.fundingSource()), address(trading), "funding source stored");
 
-        PositionManager fresh = new PositionManager(address(dso), admin);
+        PositionManager fresh = PlatformDeployer.deployPositionManager(address(dso), admin);
         vm.startPrank(admin);
         fresh.grantRole(fresh.TRADING_ROLE(), book);
         fresh.setLendingPool(address(pool));
@@ -432,11 +433,11 @@ contract PmIntegrity is PerpIntegrityBase {
         pm.setFundingSource(address(trading));
         vm.stopPrank();
         vm.startPrank(admin);
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         pm.setAssetFeed(address(0), feed);
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         pm.setLendingPool(address(0));
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         pm.setFundingSource(address(0));
         vm.stopPrank();
     }

@@ -13,12 +13,14 @@ import {IAccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 
 import {CrossChainReceiver, MessageType} from "../../src/CrossChainReceiver.sol";
 import {CrossChainVault} from "../../src/CrossChainVault.sol";
-import {PlatformAccess} from "../../src/access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "../../src/access/PlatformAccessUpgradeable.sol";
 import {MockUSDC} from "../mocks/MockUSDC.sol";
 import {P1MockPositionManager, P1MockLiquidationEngine} from "../mocks/P1Mocks.sol";
+import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
 
 /// @notice What CrossChainReceiver must achieve (specs/integrity_receiver.py, INT-RECV-*): every message type from an
 ///         allowlisted (chain, sender) reaches its handler with its fields (an asset deposit is credited in the real
@@ -47,10 +49,11 @@ contract RecvIntegrity is Test {
 
     function setUp() public {
         vm.warp(T0);
-        vault = new CrossChainVault(makeAddr("vaultRouter"), makeAddr("link"), admin);
+        vault = PlatformDeployer.deployCrossChainVault(makeAddr("vaultRouter"), makeAddr("link"), admin);
         pm = new P1MockPositionManager();
         engine = new P1MockLiquidationEngine();
-        receiver = new CrossChainReceiver(router, address(vault), address(pm), address(engine), admin);
+        receiver =
+            PlatformDeployer.deployCrossChainReceiver(router, address(vault), address(pm), address(engine), admin);
         usdc = new MockUSDC();
         vm.startPrank(admin);
         receiver.setAllowedSourceChain(SOURCE, true);
@@ -146,10 +149,10 @@ contract RecvIntegrity is Test {
         amount = bound(amount, 1, MAX_AMOUNT);
         CCIPLocalSimulator sim = new CCIPLocalSimulator();
         (uint64 selector, IRouterClient ccipRouter,,, LinkToken link,,) = sim.configuration();
-        CrossChainVault source = new CrossChainVault(address(ccipRouter), address(link), admin);
-        CrossChainVault dest = new CrossChainVault(address(ccipRouter), address(link), admin);
+        CrossChainVault source = PlatformDeployer.deployCrossChainVault(address(ccipRouter), address(link), admin);
+        CrossChainVault dest = PlatformDeployer.deployCrossChainVault(address(ccipRouter), address(link), admin);
         CrossChainReceiver destReceiver =
-            new CrossChainReceiver(address(ccipRouter), address(dest), address(pm), address(engine), admin);
+            PlatformDeployer.deployCrossChainReceiver(address(ccipRouter), address(dest), address(pm), address(engine), admin);
         vm.startPrank(admin);
         source.addSupportedToken(address(usdc));
         source.addSupportedChain(selector);
@@ -524,6 +527,9 @@ contract RecvIntegrity is Test {
         assertEq(_status(id), UNKNOWN, "undelivered id unknown");
         assertEq(receiver.recentFailures(), 0, "no failures yet");
         assertEq(receiver.getRouter(), router, "router");
+        assertEq(address(receiver.vault()), address(vault), "vault from initialize");
+        assertEq(address(receiver.positionManager()), address(pm), "position manager from initialize");
+        assertEq(address(receiver.liquidationEngine()), address(engine), "liquidation engine from initialize");
     }
 
     /// getFailedMessage refuses an id that is not stored
@@ -532,12 +538,22 @@ contract RecvIntegrity is Test {
         receiver.getFailedMessage(id);
     }
 
-    /// the constructor refuses a zero vault, position manager or liquidation engine: a receiver wired to nothing
-    /// would accept deliveries it can only fail
+    /// the initializer (the constructor before the proxies) refuses a zero vault, position manager or liquidation
+    /// engine: a receiver wired to nothing would accept deliveries it can only fail
     function test_INT_RECV_10_constructorRefusesZeroWiring(uint8 which) public {
         address[3] memory wiring = [address(vault), address(pm), address(engine)];
         wiring[bound(which, 0, 2)] = address(0);
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
-        new CrossChainReceiver(router, wiring[0], wiring[1], wiring[2], admin);
+        CrossChainReceiver impl = new CrossChainReceiver(router);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
+        PlatformDeployer.proxyCrossChainReceiver(impl, wiring[0], wiring[1], wiring[2], admin);
+    }
+
+    /// initialize runs once: a second call (by anyone, the admin included) is refused and changes nothing
+    function test_INT_RECV_10_initializeOnlyOnce(address who) public {
+        vm.prank(who);
+        vm.expectRevert(Initializable.InvalidInitialization.selector);
+        receiver.initialize(who, who, who, who);
+        assertEq(address(receiver.vault()), address(vault), "wiring unchanged");
+        assertTrue(receiver.hasRole(receiver.OPERATOR_ROLE(), admin), "operator from initialize");
     }
 }

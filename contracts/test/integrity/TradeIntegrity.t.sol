@@ -8,8 +8,9 @@ import {PerpIntegrityBase} from "./PerpIntegrityBase.sol";
 import {PerpetualTrading} from "../../src/PerpetualTrading.sol";
 import {PositionManager} from "../../src/PositionManager.sol";
 import {CrossChainVault} from "../../src/CrossChainVault.sol";
-import {PlatformAccess} from "../../src/access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "../../src/access/PlatformAccessUpgradeable.sol";
 import {IPerpetualTrading, IPositionManager} from "../../src/interfaces/IPlatform.sol";
+import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
 
 /// @notice What each PerpetualTrading function must achieve (specs/integrity_trading.py, INT-TRADE-*): the effect of
 ///         a successful call on positions, the pool, the vault and the books; liveness of a valid, healthy action
@@ -728,7 +729,7 @@ contract TradeIntegrity is PerpIntegrityBase {
 
     /// the views refuse to answer before the platform is wired
     function test_INT_TRADE_09_viewsNeedWiring() public {
-        PerpetualTrading bare = new PerpetualTrading(address(pool), address(dso), address(engine), admin);
+        PerpetualTrading bare = PlatformDeployer.deployPerpetualTrading(address(pool), address(dso), address(engine), admin);
         vm.expectRevert(PerpetualTrading.NotWired.selector);
         bare.isLiquidatable(1);
         vm.expectRevert(PerpetualTrading.NotWired.selector);
@@ -741,7 +742,7 @@ contract TradeIntegrity is PerpIntegrityBase {
     /// written from then on, and the new vault the one stored
     function test_INT_TRADE_10_settersRewire() public {
         _openWith(alice, true, 10_000 * USDC, 10);
-        PositionManager pm2 = new PositionManager(address(dso), admin);
+        PositionManager pm2 = PlatformDeployer.deployPositionManager(address(dso), admin);
         vm.startPrank(admin);
         pm2.grantRole(pm2.TRADING_ROLE(), address(trading));
         pm2.setLendingPool(address(pool));
@@ -756,7 +757,7 @@ contract TradeIntegrity is PerpIntegrityBase {
         assertEq(pm2.getPosition(id).trader, bob, "writes the new book");
         assertEq(trading.openPositionIds().length, 1, "new book lists it");
 
-        CrossChainVault vault2 = new CrossChainVault(makeAddr("ccipRouter"), makeAddr("link"), admin);
+        CrossChainVault vault2 = PlatformDeployer.deployCrossChainVault(makeAddr("ccipRouter"), makeAddr("link"), admin);
         vm.expectEmit(true, false, false, true, address(trading));
         emit VaultSet(address(vault2));
         vm.prank(admin);
@@ -774,9 +775,9 @@ contract TradeIntegrity is PerpIntegrityBase {
         trading.setVault(address(vault));
         vm.stopPrank();
         vm.startPrank(admin);
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         trading.setPositionManager(address(0));
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         trading.setVault(address(0));
         vm.stopPrank();
         assertEq(address(trading.positionManager()), address(pm2), "unchanged by refusals");

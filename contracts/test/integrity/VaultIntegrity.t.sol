@@ -9,11 +9,14 @@ import {IRouterClient} from "@chainlink/contracts-ccip/contracts/interfaces/IRou
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 
 import {CrossChainVault} from "../../src/CrossChainVault.sol";
 import {MessageType} from "../../src/CrossChainReceiver.sol";
-import {PlatformAccess} from "../../src/access/PlatformAccess.sol";
+import {PlatformAccessUpgradeable} from "../../src/access/PlatformAccessUpgradeable.sol";
 import {MockUSDC} from "../mocks/MockUSDC.sol";
+import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
 
 /// @notice What each CrossChainVault function must achieve (specs/integrity_vault.py, INT-VAULT-*): the effect of a
 ///         successful call on the books (collateralOf, totalCollateral) and the balances, to the unit; liveness for
@@ -43,7 +46,7 @@ contract VaultIntegrity is Test {
     function setUp() public {
         sim = new CCIPLocalSimulator();
         (selector, router,,, link,,) = sim.configuration();
-        vault = new CrossChainVault(address(router), address(link), admin);
+        vault = PlatformDeployer.deployCrossChainVault(address(router), address(link), admin);
         usdc = new MockUSDC();
         vm.startPrank(admin);
         vault.addSupportedToken(address(usdc));
@@ -526,7 +529,7 @@ contract VaultIntegrity is Test {
         assertEq(token.balanceOf(alice), 2 * amount, "still withdrawable");
 
         vm.prank(admin);
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         vault.addSupportedToken(address(0));
         bytes32 role = vault.DEFAULT_ADMIN_ROLE();
         vm.startPrank(stranger);
@@ -595,7 +598,7 @@ contract VaultIntegrity is Test {
         assertEq(id, expectedId, "addressed to the new receiver");
         assertEq(usdc.balanceOf(to), before + amount, "tokens land at the new receiver");
         vm.prank(admin);
-        vm.expectRevert(PlatformAccess.ZeroAddress.selector);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         vault.setRemoteReceiver(selector, address(0));
         bytes32 role = vault.DEFAULT_ADMIN_ROLE();
         vm.prank(stranger);
@@ -666,5 +669,23 @@ contract VaultIntegrity is Test {
             assertEq(vault.totalCollateral(address(usdc)), ledger[0] + ledger[1], "totalCollateral == sum");
             assertGe(usdc.balanceOf(address(vault)), vault.totalCollateral(address(usdc)), "backed");
         }
+    }
+
+    // ---------------------------------------------------------------- INT-VAULT-07 initialize
+
+    /// initialize (the constructor before the proxy) stores the CCIP router and LINK token the sends use and the
+    /// default gas limit; zero router or LINK refused; it runs once
+    function test_INT_VAULT_07_initializeWiresRouterAndLink(address who) public {
+        assertEq(address(vault.router()), address(router), "router");
+        assertEq(address(vault.linkToken()), address(link), "LINK");
+        assertEq(vault.ccipGasLimit(), vault.DEFAULT_CCIP_GAS_LIMIT(), "default gas limit");
+        vm.prank(who);
+        vm.expectRevert(Initializable.InvalidInitialization.selector);
+        vault.initialize(who, who, who);
+        address impl = address(new CrossChainVault());
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
+        new ERC1967Proxy(impl, abi.encodeCall(CrossChainVault.initialize, (address(0), address(link), admin)));
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
+        new ERC1967Proxy(impl, abi.encodeCall(CrossChainVault.initialize, (address(router), address(0), admin)));
     }
 }

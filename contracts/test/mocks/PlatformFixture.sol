@@ -12,6 +12,7 @@ import {PerpetualTrading} from "../../src/PerpetualTrading.sol";
 import {IPerpetualTrading} from "../../src/interfaces/IPlatform.sol";
 import {DataStreamOracle} from "../../src/DataStreamOracle.sol";
 import {CrossChainVault} from "../../src/CrossChainVault.sol";
+import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
 
 /// @notice What the tests need from a vault: the real CrossChainVault and MockVault both have it.
 interface IFixtureVault {
@@ -58,10 +59,10 @@ abstract contract PlatformFixture is Test {
     function _deployPlatformWithOracle() internal {
         usdc = new MockUSDC();
         vm.startPrank(admin);
-        realVault = new CrossChainVault(makeAddr("ccipRouter"), makeAddr("link"), admin);
+        realVault = PlatformDeployer.deployCrossChainVault(makeAddr("ccipRouter"), makeAddr("link"), admin);
         realVault.addSupportedToken(address(usdc));
         vault = IFixtureVault(address(realVault));
-        dso = new DataStreamOracle(admin, makeAddr("verifierProxy"));
+        dso = PlatformDeployer.deployDataStreamOracle(admin, makeAddr("verifierProxy"));
         dso.addFeed("BTC/USD", BTC, 8, 300, 500, address(0));
         dso.setCircuitBreaker(BTC, 1000, 300, true);
         dso.grantRole(dso.UPDATER_ROLE(), admin);
@@ -81,10 +82,10 @@ abstract contract PlatformFixture is Test {
 
     function _deployCore(address oracleAddress) internal {
         vm.startPrank(admin);
-        pm = new PositionManager(oracleAddress, admin);
-        pool = new CrossChainLendingPool(router, admin);
-        engine = new LiquidationEngine(address(pm), oracleAddress, address(vault), admin);
-        trading = new PerpetualTrading(address(pool), oracleAddress, address(engine), admin);
+        pm = PlatformDeployer.deployPositionManager(oracleAddress, admin);
+        pool = PlatformDeployer.deployCrossChainLendingPool(router, admin);
+        engine = PlatformDeployer.deployLiquidationEngine(address(pm), oracleAddress, address(vault), admin);
+        trading = PlatformDeployer.deployPerpetualTrading(address(pool), oracleAddress, address(engine), admin);
         trading.setPositionManager(address(pm));
         trading.setVault(address(vault));
         engine.setPerpetualTrading(address(trading));

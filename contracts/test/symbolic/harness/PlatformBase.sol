@@ -9,6 +9,7 @@ import {CrossChainLendingPool} from "src/CrossChainLendingPool.sol";
 import {PerpetualTrading} from "src/PerpetualTrading.sol";
 import {IPerpetualTrading} from "src/interfaces/IPlatform.sol";
 import {SequenceHarness} from "./SequenceHarness.sol";
+import {PlatformDeployer} from "script/PlatformDeployer.sol";
 
 /// @notice Concrete set-up shared by the sequence harnesses (checkers/engines/sequence/harness.py): the real pool,
 ///         position manager and trading contracts over a settable oracle, a minimal vault and a mock USDC.
@@ -28,7 +29,7 @@ abstract contract PlatformBase is SequenceHarness {
 
     function _deployPool() internal {
         usdc = new MockUSDC();
-        pool = new CrossChainLendingPool(address(this), address(this));
+        pool = PlatformDeployer.deployCrossChainLendingPool(address(this), address(this));
         pool.grantRole(pool.BORROWER_ROLE(), address(this));
         pool.addSupportedToken(address(usdc), 500);
     }
@@ -39,9 +40,9 @@ abstract contract PlatformBase is SequenceHarness {
         oracle = new MockPriceOracle();
         vault = new MockVault();
         oracle.setPrice(BTC, 50_000 * WAD);
-        pool = new CrossChainLendingPool(address(this), address(this));
-        pm = new PositionManager(address(oracle), address(this));
-        trading = new PerpetualTrading(address(pool), address(oracle), address(this), address(this));
+        pool = PlatformDeployer.deployCrossChainLendingPool(address(this), address(this));
+        pm = PlatformDeployer.deployPositionManager(address(oracle), address(this));
+        trading = PlatformDeployer.deployPerpetualTrading(address(pool), address(oracle), address(this), address(this));
         trading.setPositionManager(address(pm));
         trading.setVault(address(vault));
         pm.setLendingPool(address(pool));

@@ -4,6 +4,7 @@ pragma solidity 0.8.24;
 import {Client} from "@chainlink/contracts-ccip/contracts/libraries/Client.sol";
 import {CrossChainReceiver, MessageType} from "src/CrossChainReceiver.sol";
 import {SequenceHarness} from "./SequenceHarness.sol";
+import {PlatformDeployer} from "script/PlatformDeployer.sol";
 
 /// @dev Stands in for the position manager, vault and liquidation engine: counts what the receiver makes them do.
 contract DeliveryRecorder {
@@ -39,7 +40,7 @@ contract SEQ03Harness is SequenceHarness {
 
     constructor() {
         recorder = new DeliveryRecorder();
-        receiver = new CrossChainReceiver(
+        receiver = PlatformDeployer.deployCrossChainReceiver(
             address(this), address(recorder), address(recorder), address(recorder), address(this)
         );
         receiver.setAllowedSourceChain(SOURCE_CHAIN, true);

@@ -90,3 +90,41 @@ def test_retyped_variable_and_reordered_struct() -> None:
     assert change.kind == "struct-changed"
     assert bl.layout_changes(_doc([var], {"struct C.P": members}),
                              _doc([var], {"struct C.P": members + [dict(members[0], label="c", slot="2")]})) == []
+
+
+def _ns_doc(namespace: list[dict[str, str]] | None) -> dict:
+    storage = {"variables": [], "structs": {}}
+    if namespace is not None:
+        storage["namespaces"] = {"erc7201:ccperp.storage.Pool": namespace}
+    return {"contracts": {"Pool": {"source": "src/Pool.sol", "storage": storage, "selectors": {}}}}
+
+
+_NS = [{"label": "_reserves", "type": "mapping(address => struct Pool.Reserve)"},
+       {"label": "sharesOf", "type": "mapping(address => mapping(address => uint256))"},
+       {"label": "ccipRouter", "type": "address"}]
+
+
+def test_erc7201_namespace_is_append_only() -> None:
+    """State in an ERC-7201 namespace (absent from solc's storageLayout) follows the same rule as state variables."""
+    base = _ns_doc(_NS)
+    assert bl.layout_changes(base, _ns_doc(_NS)) == []
+    assert bl.layout_changes(base, _ns_doc(_NS + [{"label": "extra", "type": "uint256"}])) == []
+
+    inserted = _NS[:1] + [{"label": "_upgradeFlags", "type": "uint256"}] + _NS[1:]
+    [change] = bl.layout_changes(base, _ns_doc(inserted))
+    assert change.kind == "inserted" and "_upgradeFlags inserted before it" in change.detail
+    assert (change.inputs["variable"], change.inputs["baseline_member"], change.inputs["new_member"]) == \
+        ("sharesOf", "1", "2")
+
+    [change] = bl.layout_changes(base, _ns_doc(_NS[:1] + _NS[2:]))
+    assert change.kind == "removed" and change.inputs["variable"] == "sharesOf"
+    [change] = bl.layout_changes(base, _ns_doc([_NS[1], _NS[0], _NS[2]]))
+    assert change.kind == "moved" and change.inputs["variable"] == "_reserves"
+    [change] = bl.layout_changes(base, _ns_doc(_NS[:2] + [{"label": "ccipRouter", "type": "bytes32"}]))
+    assert change.kind == "retyped"
+    [change] = bl.layout_changes(base, _ns_doc(_NS[:2]))
+    assert change.kind == "removed" and change.inputs["new_member"] == "absent"
+    [change] = bl.layout_changes(base, _ns_doc(None))
+    assert change.kind == "removed" and change.inputs["namespace"] == "erc7201:ccperp.storage.Pool"
+    # a baseline without namespaces (schema 1 as first written) compares as before
+    assert bl.layout_changes(_ns_doc(None), _ns_doc(_NS)) == []
