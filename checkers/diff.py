@@ -73,10 +73,10 @@ def _with_layout_specs(specs: list[Spec], generic: bool) -> list[Spec]:
     moved variable must fail the gate like the platform's."""
     from dataclasses import replace
 
-    from specs.upgrade import SPECS as UPGRADE, UPG_03
+    from specs.upgrade import SPECS as UPGRADE
 
     have = {s.id for s in specs}
-    extra = [s for s in UPG_03 if s.id not in have]
+    extra = [s for s in UPGRADE if s.id == "UPG-03" and s.id not in have]
     if generic:
         extra += [replace(s, platform_only=None, generic=True) for s in UPGRADE
                   if s.id in ("UPG-01", "UPG-02") and s.id not in have]

@@ -56,21 +56,23 @@ def _doc(node: dict[str, Any]) -> str:
     return doc.get("text", "") if isinstance(doc, dict) else (doc or "")
 
 
-def _units(out_dir: Path) -> tuple[tuple[str, str, dict[str, Any]], ...]:
-    """(contract name, source path, AST of its source unit) for every artefact of the build."""
+def _builds(out_dir: Path) -> tuple[dict[str, dict[str, Any]], ...]:
+    """Per compilation (a build-info file): source path -> AST. AST ids are consistent within one compilation
+    only (forge may compile a project in several), so contracts are resolved inside their own build."""
     info = out_dir / "build-info"
-    return _read_units(out_dir, tuple(sorted(p.name for p in info.glob("*.json"))) if info.is_dir() else ())
+    names = tuple(sorted(p.name for p in info.glob("*.json"))) if info.is_dir() else ()
+    return _read_builds(info, names)
 
 
-@lru_cache(maxsize=8)
-def _read_units(out_dir: Path, builds: tuple[str, ...]) -> tuple[tuple[str, str, dict[str, Any]], ...]:
+@lru_cache(maxsize=4)
+def _read_builds(info: Path, names: tuple[str, ...]) -> tuple[dict[str, dict[str, Any]], ...]:
     """Keyed by the build-info files too: a rebuild writes a new one, so a cached read is never stale."""
-    found = []
-    for path in sorted(out_dir.glob("*.sol/*.json")):
-        data = json.loads(path.read_text())
-        if data.get("ast"):
-            found.append((path.stem, data["ast"].get("absolutePath", ""), data["ast"]))
-    return tuple(found)
+    builds = []
+    for name in names:
+        doc = json.loads((info / name).read_text())
+        sources = (doc.get("output") or {}).get("sources") or {}
+        builds.append({path: entry["ast"] for path, entry in sources.items() if entry.get("ast")})
+    return tuple(builds)
 
 
 def _line(source_text: str | None, src: str) -> int:
@@ -84,9 +86,11 @@ def namespaces(target: Target) -> dict[str, dict[str, Any]]:
     """namespace id -> {"struct", "contract", "source", "members": [[name, type]], "slot_in_source"}."""
     out: dict[str, dict[str, Any]] = {}
     src = target.layout.src + "/"
-    for _, source, ast in _units(target.out_dir):
-        if not source.startswith(src):
+    seen: set[str] = set()
+    for source, ast in ((path, ast) for build in _builds(target.out_dir) for path, ast in build.items()):
+        if not source.startswith(src) or source in seen:
             continue
+        seen.add(source)
         text = _source_text(target.root, source)
         for node in _walk(ast):
             if node.get("nodeType") != "StructDefinition":
@@ -112,14 +116,20 @@ def _source_text(root: Path, source: str) -> str | None:
 
 def _contracts(target: Target) -> dict[str, tuple[str, dict[str, Any], dict[int, dict[str, Any]]]]:
     """Contract name -> (source, its ContractDefinition, every ContractDefinition of the build by id)."""
-    by_id: dict[int, dict[str, Any]] = {}
-    named: dict[str, tuple[str, dict[str, Any]]] = {}
-    for _, source, ast in _units(target.out_dir):
-        for node in ast.get("nodes", []):
-            if node.get("nodeType") == "ContractDefinition":
-                by_id[node["id"]] = node
-                named.setdefault(node["name"], (source, node))
-    return {name: (source, node, by_id) for name, (source, node) in named.items()}
+    found: dict[str, tuple[str, dict[str, Any], dict[int, dict[str, Any]]]] = {}
+    src = target.layout.src + "/"
+    for build in _builds(target.out_dir):
+        by_id: dict[int, dict[str, Any]] = {}
+        mine: dict[str, tuple[str, dict[str, Any]]] = {}
+        for source, ast in build.items():
+            for node in ast.get("nodes", []):
+                if node.get("nodeType") == "ContractDefinition":
+                    by_id[node["id"]] = node
+                    if source.startswith(src):
+                        mine.setdefault(node["name"], (source, node))
+        for name, (source, node) in mine.items():
+            found.setdefault(name, (source, node, by_id))
+    return found
 
 
 def _functions(contract: dict[str, Any], by_id: dict[int, dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -115,7 +115,7 @@ def test_a_silent_event_change_is_caught(released, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("edits, needle", [
-    ([("address admin;\n", "address admin;\n        uint256 fee;\n")], "member 1 was feed"),
+    ([("address admin;\n", "address admin;\n        uint256 fee;\n")], "fee inserted before it"),
     ([("erc7201:fixture.storage.Book", "erc7201:fixture.storage.BookV2"),
       ("0xf2663867af2a669b17a6819a7763c98814365b6a2303c92320e82d581fd9db00",
        "0x2c1e9b0d7d1dbf3cfd2ea3c2e8e1b8f8d3d7b1e1b0a0b5c6c7e8f9d0c1b2a300")], "erc7201:fixture.storage.Book"),

@@ -14,7 +14,7 @@ from checkers.engines.upgrade.engine import UpgradeChecker
 from specs.upgrade import SPECS
 
 TINY = Path(__file__).resolve().parents[3] / "fixtures" / "tiny"
-UPG01, UPG02 = SPECS
+UPG01, UPG02, UPG03 = SPECS
 
 
 @pytest.fixture(scope="module")
