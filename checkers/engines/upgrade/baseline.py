@@ -57,14 +57,14 @@ _LOCATION = re.compile(r"@custom:storage-location\s+(erc7201:[\w.$-]+)")
 _STRUCT_REF = re.compile(r"struct ([\w.]+)")
 
 
-def _walk(node: Any):
+def ast_nodes(node: Any):
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            yield from _walk(value)
+            yield from ast_nodes(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _walk(value)
+            yield from ast_nodes(value)
 
 
 def _src_asts(target: Target) -> list[dict[str, Any]]:
@@ -89,7 +89,7 @@ def _members(struct: dict[str, Any]) -> list[dict[str, str]]:
             for m in struct.get("members", [])]
 
 
-def _doc(node: dict[str, Any]) -> str:
+def natspec_text(node: dict[str, Any]) -> str:
     doc = node.get("documentation")
     return str(doc.get("text", "")) if isinstance(doc, dict) else str(doc or "")
 
@@ -100,7 +100,7 @@ def namespaces(target: Target) -> dict[str, dict[str, Any]]:
     contracts: dict[int, dict[str, Any]] = {}
     structs: dict[str, dict[str, Any]] = {}
     for ast in _src_asts(target):
-        for node in _walk(ast):
+        for node in ast_nodes(ast):
             if node.get("nodeType") == "ContractDefinition" and isinstance(node.get("id"), int):
                 contracts[node["id"]] = node
             elif node.get("nodeType") == "StructDefinition" and node.get("canonicalName"):
@@ -110,7 +110,7 @@ def namespaces(target: Target) -> dict[str, dict[str, Any]]:
         spaces: dict[str, list[dict[str, str]]] = {}
         for base_id in contract.get("linearizedBaseContracts", []):
             for node in contracts.get(base_id, {}).get("nodes", []):
-                match = _LOCATION.search(_doc(node)) if node.get("nodeType") == "StructDefinition" else None
+                match = _LOCATION.search(natspec_text(node)) if node.get("nodeType") == "StructDefinition" else None
                 if match:
                     spaces.setdefault(match.group(1), _members(node))
         if not spaces:

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from eth_utils import keccak
 
-from checkers.engines.upgrade.baseline import selectors_of
+from checkers.engines.upgrade.baseline import ast_nodes, natspec_text, selectors_of
 from checkers.target import Target
 
 NAMESPACE_TAG = re.compile(r"@custom:storage-location\s+erc7201:(\S+)")
@@ -39,21 +39,6 @@ class Problem:
     detail: str
     source: str
     line: int = 1
-
-
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item)
-
-
-def _doc(node: dict[str, Any]) -> str:
-    doc = node.get("documentation")
-    return doc.get("text", "") if isinstance(doc, dict) else (doc or "")
 
 
 def _builds(out_dir: Path) -> tuple[dict[str, dict[str, Any]], ...]:
@@ -92,10 +77,10 @@ def namespaces(target: Target) -> dict[str, dict[str, Any]]:
             continue
         seen.add(source)
         text = _source_text(target.root, source)
-        for node in _walk(ast):
+        for node in ast_nodes(ast):
             if node.get("nodeType") != "StructDefinition":
                 continue
-            match = NAMESPACE_TAG.search(_doc(node))
+            match = NAMESPACE_TAG.search(natspec_text(node))
             if not match:
                 continue
             ns = match.group(1)
@@ -141,12 +126,12 @@ def _functions(contract: dict[str, Any], by_id: dict[int, dict[str, Any]]) -> It
 
 
 def _calls(node: dict[str, Any]) -> set[str]:
-    return {(n.get("expression") or {}).get("name", "") for n in _walk(node) if n.get("nodeType") == "FunctionCall"}
+    return {(n.get("expression") or {}).get("name", "") for n in ast_nodes(node) if n.get("nodeType") == "FunctionCall"}
 
 
 def _mentions_sender(node: dict[str, Any]) -> bool:
     return any(n.get("nodeType") == "MemberAccess" and n.get("memberName") == "sender"
-               and (n.get("expression") or {}).get("name") == "msg" for n in _walk(node))
+               and (n.get("expression") or {}).get("name") == "msg" for n in ast_nodes(node))
 
 
 def upgradeable_contracts(target: Target) -> list[str]:
