@@ -121,8 +121,9 @@ class OneStepAdminRotation(RuleDetector):
         self._granted_from_argument(contract, {v.name for v in admins}, results)
         for admin in admins:
             self.examined.add(contract.name)
+            # an initializer's write is the first assignment, not a hand-over: it neither rotates nor counts
             writers = [f for f in self.entry_points(contract, src_only=False)
-                       if admin.name in storage.written(f)]
+                       if admin.name in storage.written(f) and not runs_once(f)]
             if not writers:
                 self.report(results, contract, f"{contract.name}.{admin.name} can never be rotated")
                 continue
