@@ -164,6 +164,9 @@ class Checker(ABC):
 
     NAME: ClassVar[str]
     DESCRIPTION: ClassVar[str]
+    # prepare() depends on the project alone (a build), so `python -m checkers.prebuild` may run it ahead of the
+    # first run; False for an engine whose set-up needs the run's own inputs.
+    PREPARE_AHEAD: ClassVar[bool] = True
 
     @abstractmethod
     def available(self) -> Availability:

@@ -2,7 +2,7 @@
 
 Runs every selected spec on both versions (verdicts that got worse fail the gate), compares storage layouts,
 ERC-7201 namespaces and selectors (UPG-01/02 against the base), checks the new version's upgrade structure
-(UPG-03), and certifies every external selector (checkers/engines/upgrade/certificate.py): unchanged bytecode,
+(UPG-03), and certifies every external selector (checkers/certificate.py): unchanged bytecode,
 declared in the upgrade manifest (the specs naming it re-verified on the new version), or compared by the
 equivalence engine, whose EQV-* checks run in the same runner, in parallel and cached like any other check.
 """
@@ -37,8 +37,10 @@ def _env(name: str, value: str) -> Iterator[None]:
 def run_diff(config: Config, args: argparse.Namespace) -> int:
     from checkers import cli
     from checkers.diff_base import base_root
-    from checkers.engines.equivalence import plan as eq
-    from checkers.engines.upgrade import baseline as bl, certificate, manifest
+    import checkers.engines.equivalence.plan as eq
+    from checkers import certificate
+    import checkers.engines.upgrade.baseline as bl
+    import checkers.engines.upgrade.manifest as manifest
     from checkers.target import Target
 
     generic = config.project is not None
@@ -103,7 +105,7 @@ def _verdict(spec: Spec, checks: list) -> Verdict:
 
 def _summary(ref: str, commit: str, specs: list[Spec], eq_specs: list[Spec], base_doc: dict[str, Any],
              head_doc: dict[str, Any], rows: list, base_checks: list, head_checks: list) -> dict[str, Any]:
-    from checkers.engines.upgrade import baseline as bl
+    import checkers.engines.upgrade.baseline as bl
 
     layout, selectors = bl.layout_changes(base_doc, head_doc), bl.selector_changes(base_doc, head_doc)
     lines = [f"storage: {c.detail}" for c in layout] or ["storage layout and ERC-7201 namespaces: append-only"]

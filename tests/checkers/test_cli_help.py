@@ -29,7 +29,7 @@ EXPECTED = {
                                                               "--first-kill", "--list"},
     "report": {"--out", "--format", "--strict", "--no-strict"},
     "baseline": {"--project"},
-    "diff": RUN | {"--base"},
+    "diff": RUN | {"--base", "--project"},
     "merge": {"--out", "--format", "--strict", "--no-strict"},
 }
 

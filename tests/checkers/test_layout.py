@@ -24,6 +24,9 @@ FRAMEWORK_MAY_IMPORT = {
     "checkers.engines.upgrade.baseline": "the `baseline` command and the cache key of UPG checks",
     "checkers.engines.sequence.harness": "cache keys of harness checks; report locations of sequence findings",
     "checkers.engines.slither.build": "mutant generation loads the platform into Slither without recompiling",
+    "checkers.engines.upgrade.manifest": "`verify diff` reads the upgrade manifest of the head",
+    "checkers.engines.equivalence.plan": "`verify diff` writes the plan the equivalence workers read",
+    "checkers.engines.equivalence.harness": "the certificate lists each contract's selectors for the plan",
 }
 
 

@@ -11,6 +11,14 @@ def test_the_engines_with_a_set_up_are_found_by_their_override() -> None:
     assert {e.NAME for e in prebuild.engines_with_set_up()} == {"halmos", "manticore"}
 
 
+def test_an_engine_whose_set_up_needs_the_run_is_not_prebuilt() -> None:
+    from checkers.base import Checker
+    from checkers.engines import load_engine
+
+    equivalence = load_engine("equivalence")  # prepare() runs the comparisons of `verify diff`'s plan
+    assert type(equivalence).prepare is not Checker.prepare and not equivalence.PREPARE_AHEAD
+
+
 def test_each_failed_set_up_is_one_line_and_exit_1(env, capsys) -> None:
     fake_engine.PREPARE["fail"] = "forge build --ast failed\nsecond line"
     assert prebuild.main(["prebuild", str(env.root)]) == 1

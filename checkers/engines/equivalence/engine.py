@@ -9,6 +9,7 @@ a counterexample -> VIOLATED with the inputs; a halmos error, a timeout or no re
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import tempfile
@@ -47,12 +48,21 @@ class Outcome:
 
 class EquivalenceChecker(Checker):
     NAME = "equivalence"
+    PREPARE_AHEAD = False  # prepare() runs the comparisons of `verify diff`'s plan: nothing to build beforehand
     DESCRIPTION = "halmos: base and head implementation of each changed selector behave the same (upgrade certificate)"
 
     def __init__(self, loop: int = 2, solver_timeout_assertion_s: int = 30) -> None:
         self.loop = loop
         self.solver_timeout_assertion_s = solver_timeout_assertion_s
         self._outcomes: dict[str, Outcome] = {}
+        self._loaded: tuple[str | None, dict[str, plans.ContractPlan]] | None = None
+
+    def _plans(self) -> dict[str, plans.ContractPlan]:
+        """The run's plan, read once per worker (every check of a contract asks for it)."""
+        name = os.environ.get(plans.PLAN_ENV)
+        if self._loaded is None or self._loaded[0] != name:
+            self._loaded = (name, plans.load())
+        return self._loaded[1]
 
     def available(self) -> Availability:
         if toolchain.venv_bin("halmos") is None:
@@ -60,7 +70,7 @@ class EquivalenceChecker(Checker):
         return Availability(True)
 
     def supported_specs(self) -> frozenset[str]:
-        return frozenset(plans.spec_id(p.contract, s.signature) for p in plans.load().values() for s in p.selectors)
+        return frozenset(plans.spec_id(p.contract, s.signature) for p in self._plans().values() for s in p.selectors)
 
     def bounds(self) -> dict[str, str]:
         return {"loop": str(self.loop), "calldata": "halmos default lengths for dynamic types (0, 32, 65 bytes; "
@@ -68,12 +78,12 @@ class EquivalenceChecker(Checker):
                 "solver_timeout_assertion_s": str(self.solver_timeout_assertion_s)}
 
     def prepare(self, target: "Target") -> None:
-        for contract_plan in plans.load().values():
+        for contract_plan in self._plans().values():
             self._outcomes.update(self._run_contract(contract_plan))
 
     def check(self, spec: Spec, target: "Target", timeout_s: float) -> list[Finding]:
         outcome = self._outcomes.get(spec.id)
-        contract_plan = plans.load().get(spec.contracts[0]) if spec.contracts else None
+        contract_plan = self._plans().get(spec.contracts[0]) if spec.contracts else None
         locations = (SourceLocation(contract_plan.source, 1, contract_plan.contract),) if contract_plan else ()
         if outcome is None:
             return [Finding(spec.id, self.NAME, Verdict.ERROR, "no equivalence result for this selector "

@@ -134,6 +134,11 @@ def canonical_type(param: dict[str, Any]) -> str:
     return kind
 
 
+def signature_of(item: dict[str, Any]) -> str:
+    """An ABI function entry's canonical signature, e.g. `open((uint256,address),bool)`."""
+    return f"{item['name']}({','.join(canonical_type(p) for p in item.get('inputs', []))})"
+
+
 def selectors_of(abi: list[dict[str, Any]]) -> dict[str, str]:
     """signature -> 0x selector of every external/public function."""
     from eth_utils import function_signature_to_4byte_selector  # lazy: the cache imports this module
@@ -141,7 +146,7 @@ def selectors_of(abi: list[dict[str, Any]]) -> dict[str, str]:
     out = {}
     for item in abi:
         if item.get("type") == "function":
-            signature = f"{item['name']}({','.join(canonical_type(p) for p in item.get('inputs', []))})"
+            signature = signature_of(item)
             out[signature] = "0x" + function_signature_to_4byte_selector(signature).hex()
     return dict(sorted(out.items()))
 

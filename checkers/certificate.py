@@ -6,15 +6,16 @@
   added       new in this version (nothing to compare with)
   removed     gone from this version (a regression for callers)
 The rows are built here from the two builds; the verdicts of the compared selectors and of the re-verified
-specs are filled in by `verify diff` once the runner has them.
+specs are filled in by `verify diff` once the runner has them. It sits in the framework, not in an engine, because
+it joins two engines' data: the upgrade engine's selectors and manifest, the equivalence engine's plan.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checkers.engines.equivalence import harness
+import checkers.engines.equivalence.harness as harness
 from checkers.engines.equivalence.plan import ContractPlan, spec_id
-from checkers.engines.upgrade.baseline import canonical_type, selectors_of
+from checkers.engines.upgrade.baseline import selectors_of, signature_of
 from checkers.engines.upgrade.manifest import Declared
 from checkers.target import Artifact, Target
 
@@ -44,7 +45,7 @@ def _selectors(art: Artifact) -> list[harness.Selector]:
     for item in art.abi:
         if item.get("type") != "function":
             continue
-        signature = f"{item['name']}({','.join(canonical_type(p) for p in item.get('inputs', []))})"
+        signature = signature_of(item)
         out.append(harness.Selector(signature, sigs[signature], tuple(item.get("inputs", [])),
                                     item.get("stateMutability") == "payable"))
     return sorted(out, key=lambda s: s.signature)
