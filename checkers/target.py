@@ -1,6 +1,7 @@
 """One compilation feeds every engine: build a Foundry project once and load its artefacts."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from checkers import compilers, imports, toolchain
+from checkers.atomic import locked
 from checkers.compiler_output import first_error
 from checkers.errors import BuildError
 from checkers.layout import ProjectLayout, layout
@@ -56,6 +58,12 @@ class Target:
         """Build with forge; `paths` limits the build to those source paths (e.g. ("src",) for mutants)."""
         root = root.resolve()
         lay = layout(root)  # a Foundry or a Hardhat project, or a one-line error
+        with locked(build_lock(root)):  # two processes building one project would race on its out/ and cache/
+            return cls._build(root, lay, label, force, paths, generic)
+
+    @classmethod
+    def _build(cls, root: Path, lay: ProjectLayout, label: str, force: bool, paths: tuple[str, ...],
+               generic: bool) -> "Target":
         # The platform is built with its pinned 0.8.24; a user's project with the release each pragma asks for.
         use = [] if generic else ["--use", str(toolchain.solc())]
         cmd = [str(toolchain.forge()), "build", "--root", str(root), *use, "--build-info",
@@ -104,6 +112,12 @@ class Target:
             return self.artifacts[name]
         except KeyError:
             raise BuildError(f"{self.root}: no compiled contract named {name!r} under src/") from None
+
+
+def build_lock(root: Path) -> Path:
+    """The lock every forge build of `root` holds, kept out of the project (a user's tree stays untouched)."""
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return toolchain.REPO_ROOT / ".verify-cache" / "locks" / f"build-{digest}"
 
 
 def _forge(cmd: list[str], root: Path, env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from checkers import toolchain
-from checkers.mutants import load_mutants
+from checkers.atomic import locked
+from checkers.mutants import MUTANT_BUILDS, load_mutants
 from checkers.runner import build_mutants
 from checkers.target import Target
 
@@ -20,7 +21,8 @@ def mutant_builds(platform_target: Target) -> dict[str, Target]:
 
     build_mutant keeps builds under .verify-cache/mutants, so later sessions and `verify mutants` reuse them.
     """
-    built = build_mutants(list(load_mutants().values()), jobs=2)
+    with locked(MUTANT_BUILDS / "test-session"):  # pytest-xdist: one worker builds, the other then reuses
+        built = build_mutants(list(load_mutants().values()), jobs=2)
     failed = {name: reason for name, reason in built.items() if isinstance(reason, str)}
     if failed:
         pytest.fail(f"mutant build(s) failed: {failed}")
