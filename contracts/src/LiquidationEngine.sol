@@ -34,6 +34,8 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
         IPositionManager positionManager;
         IDataStreamOracle oracle;
         ICrossChainVault vault;
+        // v2 (appended): the keeper's batch size, configurable below MAX_BATCH (0 = MAX_BATCH)
+        uint256 maxBatch;
     }
 
     /// @dev ERC-7201 location of "ccperp.storage.LiquidationEngine":
@@ -47,6 +49,7 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
     event LiquidationIntervalSet(uint256 interval);
     event LiquidatorAuthorized(address indexed liquidator);
     event LiquidatorRevoked(address indexed liquidator);
+    event MaxBatchSet(uint256 maxBatch);
     event UpkeepPerformed(address indexed caller, uint256 requested, uint256 liquidated);
     event LiquidationExecuted(uint256 indexed positionId, address indexed caller);
     event LiquidationSkipped(uint256 indexed positionId);
@@ -56,6 +59,7 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
     // ---------------------------------------------------------------- errors
     error NotLiquidatable(uint256 positionId);
     error NotWired();
+    error InvalidMaxBatch(uint256 maxBatch);
 
     /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
     /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
@@ -120,7 +124,7 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
     /// @notice Upkeep is needed when the interval has elapsed and at least one open position is liquidatable.
     ///         Positions whose health cannot be read (oracle refuses a price) are left out.
     /// @return upkeepNeeded whether performUpkeep should be called
-    /// @return performData abi.encode(uint256[] ids) of up to MAX_BATCH liquidatable positions
+    /// @return performData abi.encode(uint256[] ids) of up to maxBatch() liquidatable positions
     function checkUpkeep(bytes calldata)
         external
         view
@@ -131,7 +135,8 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
         if (address($.perpetualTrading) == address(0)) return (false, "");
         if (block.timestamp < $.lastUpkeep + $.liquidationInterval) return (false, "");
         uint256[] memory open = $.perpetualTrading.openPositionIds();
-        uint256[] memory ids = new uint256[](open.length < MAX_BATCH ? open.length : MAX_BATCH);
+        uint256 batch = _batch();
+        uint256[] memory ids = new uint256[](open.length < batch ? open.length : batch);
         uint256 n;
         for (uint256 i; i < open.length && n < ids.length; ++i) {
             try $.perpetualTrading.isLiquidatable(open[i]) returns (bool yes) {
@@ -151,10 +156,29 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
         uint256[] memory ids = abi.decode(performData, (uint256[]));
         _s().lastUpkeep = block.timestamp;
         uint256 done;
-        for (uint256 i; i < ids.length; ++i) {
+        uint256 batch = _batch();
+        for (uint256 i; i < ids.length && i < batch; ++i) {
             if (_tryLiquidate(trading, ids[i])) ++done;
         }
         emit UpkeepPerformed(msg.sender, ids.length, done);
+    }
+
+    /// @notice Sets how many positions one upkeep checks and liquidates (v2), 1..MAX_BATCH: a smaller batch keeps
+    ///         performUpkeep under the Automation gas limit on a chain with expensive liquidations.
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function setMaxBatch(uint256 maxBatch_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (maxBatch_ == 0 || maxBatch_ > MAX_BATCH) revert InvalidMaxBatch(maxBatch_);
+        _s().maxBatch = maxBatch_;
+        emit MaxBatchSet(maxBatch_);
+    }
+
+    function maxBatch() external view returns (uint256) {
+        return _batch();
+    }
+
+    function _batch() private view returns (uint256) {
+        uint256 configured = _s().maxBatch;
+        return configured == 0 ? MAX_BATCH : configured;
     }
 
     /// @notice Liquidates one position; reverts when it is not liquidatable.

@@ -54,6 +54,10 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
         ICrossChainLendingPool pool;
         IDataStreamOracle oracle;
         address liquidationEngine;
+        // v2 (appended): per-market open-interest caps and a funding-rate clamp
+        mapping(uint256 marketId => uint256) openInterestCap; // notional; 0 = no cap
+        mapping(uint256 marketId => uint256) openInterest; // notional of positions opened since v2 and still open
+        int256 maxFundingRatePpmPerHour; // |rate| clamp; 0 = no clamp
     }
 
     /// @dev ERC-7201 location of "ccperp.storage.PerpetualTrading":
@@ -98,6 +102,8 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
         uint256 penalty,
         uint256 toTrader
     );
+    event OpenInterestCapSet(uint256 indexed marketId, uint256 cap);
+    event MaxFundingRateSet(int256 ratePpmPerHour);
     event BadDebtRecorded(uint256 indexed positionId, address indexed token, uint256 badDebt);
     event InsuranceFunded(address indexed token, address indexed from, uint256 amount, uint256 balance);
     event CounterpartyFunded(address indexed token, address indexed from, uint256 amount, uint256 balance);
@@ -116,6 +122,8 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
     error PositionUnderwater(uint256 positionId, uint256 proceeds, uint256 owed);
     error InsufficientCounterpartyBalance(uint256 needed, uint256 available);
     error ZeroAmount();
+    error OpenInterestCapExceeded(uint256 marketId, uint256 openInterest, uint256 size, uint256 cap);
+    error InvalidFundingClamp(int256 ratePpmPerHour);
     error NotWired();
 
     /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
@@ -178,7 +186,24 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
         emit MarketAdded(marketId, name, feedId, maxLeverage, maintenanceMarginBps);
     }
 
-    /// @notice Sets the hourly funding rate (ppm; 25 = 0.0025 %/h) after accruing the old one to now.
+    /// @notice Caps the open notional of a market (v2); 0 removes the cap. Positions already open count from v2 on.
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function setOpenInterestCap(uint256 marketId, uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (marketId == 0 || marketId > _s().marketCount) revert InvalidMarketParams();
+        _s().openInterestCap[marketId] = cap;
+        emit OpenInterestCapSet(marketId, cap);
+    }
+
+    /// @notice Bounds every funding rate set from now on to [-max, max] ppm per hour (v2); 0 removes the clamp.
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function setMaxFundingRate(int256 maxRatePpmPerHour) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (maxRatePpmPerHour < 0) revert InvalidFundingClamp(maxRatePpmPerHour);
+        _s().maxFundingRatePpmPerHour = maxRatePpmPerHour;
+        emit MaxFundingRateSet(maxRatePpmPerHour);
+    }
+
+    /// @notice Sets the hourly funding rate (ppm; 25 = 0.0025 %/h) after accruing the old one to now, clamped to
+    ///         the configured maximum (v2).
     function updateFundingRate(string calldata name, int256 ratePpmPerHour)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
@@ -186,6 +211,9 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
     {
         uint256 marketId = _marketId(name);
         Market storage m = _accrueFunding(marketId);
+        int256 max = _s().maxFundingRatePpmPerHour;
+        if (max != 0 && ratePpmPerHour > max) ratePpmPerHour = max;
+        if (max != 0 && ratePpmPerHour < -max) ratePpmPerHour = -max;
         m.fundingRatePpmPerHour = ratePpmPerHour;
         emit FundingRateUpdated(marketId, ratePpmPerHour, m.cumulativeFunding);
     }
@@ -225,6 +253,10 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
         Market storage m = _accrueFunding(marketId);
         if (leverage == 0 || leverage > m.maxLeverage) revert InvalidLeverage(leverage, m.maxLeverage);
         if (size == 0 || size % leverage != 0) revert InvalidSize(size, leverage);
+        uint256 openInterest = $.openInterest[marketId] + size;
+        uint256 cap = $.openInterestCap[marketId];
+        if (cap != 0 && openInterest > cap) revert OpenInterestCapExceeded(marketId, $.openInterest[marketId], size, cap);
+        $.openInterest[marketId] = openInterest;
         IPositionManager.Position memory p;
         p.collateral = size / leverage;
         bool healthyAtOpen;
@@ -269,6 +301,7 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
             }
         }
         _settleWithCounterparty(positionId, p.token, p.size, proceeds);
+        _releaseOpenInterest(p.marketId, p.size);
         uint256 toTrader = proceeds - st.debt;
 
         $.positionManager.closePosition(positionId);
@@ -299,6 +332,7 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
             proceeds = p.size + $.counterpartyBalance[p.token];
         }
         _settleWithCounterparty(positionId, p.token, p.size, proceeds);
+        _releaseOpenInterest(p.marketId, p.size);
 
         PerpMath.LiquidationSplit memory s = PerpMath.liquidationSplit(
             proceeds, st.debt, p.collateral, LIQUIDATION_PENALTY_BPS, $.insuranceFund[p.token]
@@ -331,7 +365,25 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
         _creditTrader(p.trader, p.token, s.toTrader);
     }
 
+    /// @dev Positions opened before v2 were never counted: release at most what is counted.
+    function _releaseOpenInterest(uint256 marketId, uint256 size) private {
+        uint256 counted = _s().openInterest[marketId];
+        _s().openInterest[marketId] = counted > size ? counted - size : 0;
+    }
+
     // ---------------------------------------------------------------- views
+
+    function openInterestOf(uint256 marketId) external view returns (uint256) {
+        return _s().openInterest[marketId];
+    }
+
+    function openInterestCapOf(uint256 marketId) external view returns (uint256) {
+        return _s().openInterestCap[marketId];
+    }
+
+    function maxFundingRatePpmPerHour() external view returns (int256) {
+        return _s().maxFundingRatePpmPerHour;
+    }
 
     function pool() external view returns (ICrossChainLendingPool) {
         return _s().pool;
