@@ -48,4 +48,10 @@ SPECS = (
           "Keepers and dashboards read the engine's views: a view that disagrees with what liquidation decides on "
           "misdirects them (view-consistency rules).", ("healthFactor", "assetPrice"), Severity.MEDIUM,
           "liquidation"),
+    _spec("INT-LIQE-07", "setMaxBatch(b) bounds one upkeep (v2): checkUpkeep proposes at most b liquidatable "
+                         "positions, performUpkeep liquidates at most b of the ids it is given; maxBatch reports b "
+                         "(MAX_BATCH until set); 0 and more than MAX_BATCH are refused; admin only",
+          "The batch keeps performUpkeep under the Automation gas limit: a bound that does not apply makes every "
+          "upkeep on a crowded book run out of gas, which stops liquidations altogether.",
+          ("setMaxBatch", "maxBatch", "checkUpkeep", "performUpkeep"), Severity.HIGH),
 )

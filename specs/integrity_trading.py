@@ -74,4 +74,16 @@ SPECS = (
                           "on); admin only, never zero, reported",
           "Wiring that silently keeps the old module, or that a stranger can change, redirects every position and "
           "every collateral movement.", ("setPositionManager", "setVault"), Severity.MEDIUM, "access"),
+    _spec("INT-TRADE-11", "setOpenInterestCap bounds a market's open notional (v2): openPosition above the cap is "
+                          "refused with the numbers, up to it accepted; closePosition and liquidatePosition release "
+                          "the notional; openInterestOf/openInterestCapOf report both; admin only, known market",
+          "A cap that never refuses leaves the counterparty exposed past what it was sized for; one that never "
+          "releases locks the market after its first positions close (a DoS by accounting).",
+          ("setOpenInterestCap", "openInterestOf", "openInterestCapOf", "openPosition", "closePosition",
+           "liquidatePosition"), Severity.HIGH),
+    _spec("INT-TRADE-12", "setMaxFundingRate clamps every funding rate set afterwards to [-max, max] (v2), 0 removes "
+                          "the clamp, a negative maximum is refused; maxFundingRatePpmPerHour reports it; admin only",
+          "An unclamped rate is how a compromised or fat-fingered admin key drains one side of every market in "
+          "hours; a clamp that does not apply protects nothing.",
+          ("setMaxFundingRate", "maxFundingRatePpmPerHour", "updateFundingRate"), Severity.HIGH, "funding"),
 )

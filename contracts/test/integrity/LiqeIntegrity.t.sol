@@ -338,4 +338,47 @@ contract LiqeIntegrity is PerpIntegrityBase {
         vm.expectRevert(abi.encodeWithSelector(DataStreamOracle.UnknownFeed.selector, bytes32(0)));
         engine.assetPrice(bob);
     }
+
+    // ---------------------------------------------------------------- INT-LIQE-07 keeper batch (v2)
+
+    event MaxBatchSet(uint256 maxBatch);
+
+    /// setMaxBatch(b) bounds one upkeep: checkUpkeep proposes at most b liquidatable positions and performUpkeep
+    /// liquidates at most b of the ids it is given; maxBatch() reports b (MAX_BATCH until set); 0 and more than
+    /// MAX_BATCH are refused; admin only
+    function test_INT_LIQE_07_batchBoundsOneUpkeep(uint256 batch, uint256 n, address stranger) public {
+        vm.assume(stranger != admin);
+        assertEq(engine.maxBatch(), engine.MAX_BATCH(), "MAX_BATCH until configured");
+        batch = bound(batch, 1, 4);
+        n = bound(n, batch, 5);
+        _price(ENTRY8);
+        uint256[] memory ids = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            ids[i] = _openWith(alice, true, 1_000 * USDC, MAX_LEVERAGE);
+        }
+        _price(_underwaterPrice8(true, MAX_LEVERAGE, 100));
+        vm.expectEmit(false, false, false, true, address(engine));
+        emit MaxBatchSet(batch);
+        vm.prank(admin);
+        engine.setMaxBatch(batch);
+        assertEq(engine.maxBatch(), batch, "batch reported");
+        _warp(engine.liquidationInterval());
+        (bool needed, bytes memory performData) = engine.checkUpkeep("");
+        assertTrue(needed, "upkeep needed");
+        assertEq(abi.decode(performData, (uint256[])).length, batch, "proposes exactly the batch");
+        vm.prank(keeper);
+        engine.performUpkeep(abi.encode(ids));
+        assertEq(trading.openPositionIds().length, n - batch, "liquidates at most the batch");
+        uint256 maxBatch = engine.MAX_BATCH();
+        vm.startPrank(admin);
+        vm.expectRevert(abi.encodeWithSelector(LiquidationEngine.InvalidMaxBatch.selector, 0));
+        engine.setMaxBatch(0);
+        vm.expectRevert(abi.encodeWithSelector(LiquidationEngine.InvalidMaxBatch.selector, maxBatch + 1));
+        engine.setMaxBatch(maxBatch + 1);
+        vm.stopPrank();
+        bytes32 role = engine.DEFAULT_ADMIN_ROLE();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role));
+        engine.setMaxBatch(1);
+    }
 }

@@ -782,4 +782,88 @@ contract TradeIntegrity is PerpIntegrityBase {
         vm.stopPrank();
         assertEq(address(trading.positionManager()), address(pm2), "unchanged by refusals");
     }
+
+    // ---------------------------------------------------------------- INT-TRADE-11 open-interest cap (v2)
+
+    event OpenInterestCapSet(uint256 indexed marketId, uint256 cap);
+    event MaxFundingRateSet(int256 ratePpmPerHour);
+
+    /// the cap bounds the market's open notional: a position that would take it above the cap is refused with the
+    /// numbers, one that reaches it exactly is accepted; closing and liquidating release the notional
+    function test_INT_TRADE_11_capBoundsOpenNotional(uint256 collateral, uint256 leverage, bool isLong) public {
+        uint256 c = bound(collateral, 1, MAX_COLLATERAL);
+        uint256 l = bound(leverage, 2, MAX_LEVERAGE); // 1x cannot be liquidated by a price move alone
+        uint256 size = c * l;
+        vm.expectEmit(true, false, false, true, address(trading));
+        emit OpenInterestCapSet(1, 2 * size - 1);
+        vm.prank(admin);
+        trading.setOpenInterestCap(1, 2 * size - 1);
+        assertEq(trading.openInterestCapOf(1), 2 * size - 1, "cap reported");
+        uint256 first = _openWith(alice, isLong, c, l);
+        assertEq(trading.openInterestOf(1), size, "the first position counts its notional");
+        _deposit(alice, c);
+        vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.OpenInterestCapExceeded.selector, 1, size, size,
+                                               2 * size - 1));
+        _open(alice, !isLong, size, l);
+        vm.prank(admin);
+        trading.setOpenInterestCap(1, 2 * size);
+        uint256 second = _open(alice, !isLong, size, l); // exactly at the cap
+        assertEq(trading.openInterestOf(1), 2 * size, "both count");
+        vm.prank(alice);
+        trading.closePosition(first);
+        assertEq(trading.openInterestOf(1), size, "closing releases the closed position's notional");
+        _price(_underwaterPrice8(!isLong, l, 100));
+        assertTrue(trading.isLiquidatable(second), "set-up: liquidatable");
+        vm.prank(address(engine));
+        trading.liquidatePosition(second);
+        assertEq(trading.openInterestOf(1), 0, "liquidating releases the notional");
+    }
+
+    /// without a cap any size opens (0 = no cap), and only the admin sets a cap, on a market that exists
+    function test_INT_TRADE_11_capRefusals(address stranger) public {
+        vm.assume(stranger != admin);
+        _openWith(alice, true, MAX_COLLATERAL, MAX_LEVERAGE);
+        assertEq(trading.openInterestCapOf(1), 0, "no cap until one is set");
+        bytes32 role = trading.DEFAULT_ADMIN_ROLE();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role));
+        trading.setOpenInterestCap(1, 1);
+        vm.startPrank(admin);
+        vm.expectRevert(PerpetualTrading.InvalidMarketParams.selector);
+        trading.setOpenInterestCap(0, 1);
+        vm.expectRevert(PerpetualTrading.InvalidMarketParams.selector);
+        trading.setOpenInterestCap(2, 1);
+        vm.stopPrank();
+    }
+
+    // ---------------------------------------------------------------- INT-TRADE-12 funding-rate clamp (v2)
+
+    /// every rate set after setMaxFundingRate(max) is clamped to [-max, max] (and reported clamped); 0 removes the
+    /// clamp; a negative maximum is refused; admin only
+    function test_INT_TRADE_12_fundingRateClamped(int256 max, int256 rate, address stranger) public {
+        vm.assume(stranger != admin);
+        max = bound(max, 1, 1e12);
+        rate = bound(rate, -1e15, 1e15);
+        vm.expectEmit(false, false, false, true, address(trading));
+        emit MaxFundingRateSet(max);
+        vm.prank(admin);
+        trading.setMaxFundingRate(max);
+        assertEq(trading.maxFundingRatePpmPerHour(), max, "clamp reported");
+        int256 expected = rate > max ? max : (rate < -max ? -max : rate);
+        vm.prank(admin);
+        trading.updateFundingRate("BTC/USD", rate);
+        assertEq(trading.getMarket(1).fundingRatePpmPerHour, expected, "rate clamped");
+        vm.prank(admin);
+        trading.setMaxFundingRate(0);
+        vm.prank(admin);
+        trading.updateFundingRate("BTC/USD", rate);
+        assertEq(trading.getMarket(1).fundingRatePpmPerHour, rate, "no clamp once removed");
+        vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.InvalidFundingClamp.selector, -max));
+        trading.setMaxFundingRate(-max);
+        bytes32 role = trading.DEFAULT_ADMIN_ROLE();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role));
+        trading.setMaxFundingRate(max);
+    }
 }
