@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Mapping
+from typing import TYPE_CHECKING, ClassVar, Mapping, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     from checkers.target import Target
@@ -164,9 +164,6 @@ class Checker(ABC):
 
     NAME: ClassVar[str]
     DESCRIPTION: ClassVar[str]
-    # prepare() depends on the project alone (a build), so `python -m checkers.prebuild` may run it ahead of the
-    # first run; False for an engine whose set-up needs the run's own inputs.
-    PREPARE_AHEAD: ClassVar[bool] = True
 
     @abstractmethod
     def available(self) -> Availability:
@@ -184,4 +181,11 @@ class Checker(ABC):
         """Per-target set-up a batch of checks shares (an engine's own build of the harnesses), run once by the
         runner's worker before the batch and outside every check's clock: a cold build must not eat the budget
         of the first check (and turn it UNKNOWN). Raise to fail it; every check of the batch then reports ERROR
-        with the reason. Default: nothing to prepare."""
+        with the reason. It depends on the project alone, so `python -m checkers.prebuild` may run it ahead of the
+        first run. Default: nothing to prepare."""
+
+    def prepare_batch(self, target: "Target", specs: "Sequence[Spec]") -> None:
+        """The set-up of one batch: what the runner's worker calls, with the batch's (uncached) specs, under the
+        same rules as prepare(). For an engine whose shared work depends on which checks run (the equivalence
+        engine compares only the selectors of the batch). Default: prepare(target)."""
+        self.prepare(target)

@@ -17,16 +17,15 @@ from checkers.target import Target
 
 
 def engines_with_set_up() -> list[Checker]:
-    """The registered engines that override Checker.prepare with a set-up that can run ahead of time
-    (Checker.PREPARE_AHEAD); one that cannot be loaded has nothing to prepare (`verify all` reports it as
-    SKIPPED)."""
+    """The registered engines that override Checker.prepare (one that cannot be loaded has nothing to prepare;
+    `verify all` reports it as SKIPPED)."""
     loaded = []
     for name in ENGINES:
         try:
             loaded.append(load_engine(name))
         except (ImportError, AttributeError):
             continue
-    return [engine for engine in loaded if type(engine).prepare is not Checker.prepare and engine.PREPARE_AHEAD]
+    return [engine for engine in loaded if type(engine).prepare is not Checker.prepare]
 
 
 def prebuild(root: Path) -> list[str]:

@@ -188,7 +188,7 @@ def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: s
     os.setpgrp()  # its own process group: a timeout kills the engine's subprocesses (forge, halmos) too
     processes.adopt(scope)  # temp files under the scope, tools' orphans re-parent here, sessions logged
     target = Target(root=root, label=label, generic=generic)
-    setup_error = _prepare(engine, target)
+    setup_error = _prepare(engine, target, [spec for _, spec in specs])
     for index, spec in specs:
         conn.send(("start", index))
         started = time.monotonic()
@@ -213,10 +213,10 @@ def _worker(engine: Checker, specs: list[tuple[int, Spec]], root: Path, label: s
     conn.close()
 
 
-def _prepare(engine: Checker, target: Target) -> str | None:
-    """Run the engine's shared set-up (Checker.prepare); the reason when it failed."""
+def _prepare(engine: Checker, target: Target, specs: list[Spec]) -> str | None:
+    """Run the engine's shared set-up for this batch (Checker.prepare_batch); the reason when it failed."""
     try:
-        engine.prepare(target)
+        engine.prepare_batch(target, specs)
     except Exception as exc:  # noqa: BLE001 - a failed set-up is an ERROR of each check it was for
         return f"engine set-up failed: {type(exc).__name__}: {_one_line(str(exc))}"
     return None

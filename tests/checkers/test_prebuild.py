@@ -11,12 +11,13 @@ def test_the_engines_with_a_set_up_are_found_by_their_override() -> None:
     assert {e.NAME for e in prebuild.engines_with_set_up()} == {"halmos", "manticore"}
 
 
-def test_an_engine_whose_set_up_needs_the_run_is_not_prebuilt() -> None:
+def test_an_engine_whose_set_up_needs_the_batch_is_not_prebuilt() -> None:
     from checkers.base import Checker
     from checkers.engines import load_engine
 
-    equivalence = load_engine("equivalence")  # prepare() runs the comparisons of `verify diff`'s plan
-    assert type(equivalence).prepare is not Checker.prepare and not equivalence.PREPARE_AHEAD
+    equivalence = load_engine("equivalence")  # compares the selectors of its batch: nothing to do ahead of time
+    assert type(equivalence).prepare_batch is not Checker.prepare_batch
+    assert type(equivalence).prepare is Checker.prepare
 
 
 def test_each_failed_set_up_is_one_line_and_exit_1(env, capsys) -> None:
