@@ -9,6 +9,7 @@ ROOT=$PWD
 LOGS="$ROOT/.setup-logs"
 mkdir -p "$LOGS"
 RUN_MAIN=1
+PLATFORM_V1=ddb82893a736ce48bb112c7712bfa3f399f99c6e  # the platform's v1 release (seven UUPS proxies), tag platform-v1
 [[ "${1:-}" == "--no-run" ]] && RUN_MAIN=0
 
 fail() { echo "setup: $*" >&2; exit 1; }
@@ -77,6 +78,13 @@ step "building contracts/ (forge, solc-js 0.8.24)"
 step "building the symbolic harnesses (halmos --ast, Manticore's paris profile)"
 .venv/bin/python -m checkers.prebuild contracts >"$LOGS/prebuild.log" 2>&1 \
   || fail "building the symbolic harnesses failed: $(head -1 "$LOGS/prebuild.log") (details: $LOGS/prebuild.log)"
+
+# ---- Released versions: `verify diff --base platform-v1` (the upgrade certificate) --------------------------
+# A clone does not always carry tags; the release's commit does travel with the history (skipped in a shallow clone).
+if git rev-parse --git-dir >/dev/null 2>&1 && ! git rev-parse -q --verify platform-v1 >/dev/null \
+   && git cat-file -e "${PLATFORM_V1}^{commit}" 2>/dev/null; then
+  git tag platform-v1 "$PLATFORM_V1"
+fi
 
 step "ready"
 if [[ $RUN_MAIN == 1 ]]; then

@@ -6,7 +6,7 @@ Run: .venv/bin/python bench/bench_diff.py [--platform-base REF] [--fixture-only]
   fixture   tests/fixtures/upgrade_project as a git repository (v1 committed) with one function refactored and
             one comparison changed: cold (no base build for that commit, empty result cache) then warm (same base,
             same head: the base is reused and every check cached)
-  platform  `verify diff --base REF --only UPG-01,UPG-02,UPG-03` on the platform (the certificate and the upgrade
+  platform  `verify diff --base REF --only UPG,EQV` on the platform (the certificate and the upgrade
             specs; the other specs' base-vs-head comparison is the runner's ordinary cost): cold, then warm
   anchor    halmos 0.3.3 directly on the hand-written harness (two renamed copies, outputs compared)
 
@@ -99,8 +99,8 @@ def platform(base: str) -> None:
     forget_base(base, project)
     with tempfile.TemporaryDirectory(prefix="bench-diff-") as tmp:
         cache = Path(tmp) / "cache"
-        cold, results = run_diff(None, base, Path(tmp) / "cold", cache, only="UPG-01,UPG-02,UPG-03")
-        warm, _ = run_diff(None, base, Path(tmp) / "warm", cache, only="UPG-01,UPG-02,UPG-03")
+        cold, results = run_diff(None, base, Path(tmp) / "cold", cache, only="UPG,EQV")
+        warm, _ = run_diff(None, base, Path(tmp) / "warm", cache, only="UPG,EQV")
         report(f"platform vs {base}", cold, warm, results)
         print(f"  targets: cold < 180 s: {'met' if cold < 180 else 'MISSED'}; warm < 10 s: "
               f"{'met' if warm < 10 else 'MISSED'}")

@@ -39,7 +39,7 @@ def strip_metadata(code: str) -> str:
     return code[:-length] if length <= len(code) else code
 
 
-def _selectors(art: Artifact) -> list[harness.Selector]:
+def external_selectors(art: Artifact) -> list[harness.Selector]:
     sigs = selectors_of(art.abi)
     out = []
     for item in art.abi:
@@ -63,13 +63,13 @@ def build(base: Target, head: Target, declared: dict[tuple[str, str], Declared])
     for name in sorted(set(old_all) | set(new_all)):
         old, new = old_all.get(name), new_all.get(name)
         if new is None:
-            rows += [Row(name, s.signature, s.selector, "removed", "the contract is gone") for s in _selectors(old)]
+            rows += [Row(name, s.signature, s.selector, "removed", "the contract is gone") for s in external_selectors(old)]
             continue
-        new_selectors = _selectors(new)
+        new_selectors = external_selectors(new)
         if old is None:
             rows += [Row(name, s.signature, s.selector, "added", "new contract") for s in new_selectors]
             continue
-        old_by_selector = {s.selector: s for s in _selectors(old)}
+        old_by_selector = {s.selector: s for s in external_selectors(old)}
         same_code = strip_metadata(old.deployed_bytecode) == strip_metadata(new.deployed_bytecode)
         compared = []
         for sel in new_selectors:

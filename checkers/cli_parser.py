@@ -61,7 +61,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {  # name -> (one-line help in `verif
                  "from its current build. Run it when a version is released, not on every edit."),
     "diff": ("compare with the platform at a git ref",
              "Compare the platform at a git ref with the working tree: storage layouts, selectors and every "
-             "spec's verdict. A verdict that got worse fails with exit 1."),
+             "spec's verdict, and the upgrade certificate of every external selector. A verdict that got worse, a "
+             "broken layout or selector, or a selector that behaves differently without being declared in "
+             "upgrade-manifest.toml fails with exit 1. --only narrows the certificate too: EQV (every compared "
+             "selector), EQV-<Contract> or a full EQV id."),
     "merge": ("join the results.json of --shard runs into one set of reports",
               "Join the results.json of `verify all --shard K/N` runs (shards 1..N of one plan: same catalogue, "
               "selection, source commit and settings) into the reports of one run: per-spec verdicts and the "
@@ -197,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  ).completer = complete_words(_spec_ids)  # type: ignore[attr-defined]
         if name == "diff":
             command.add_argument("--base", required=True, metavar="REF", help="git ref of the released version")
+            command.add_argument("--mutant", metavar="NAME",
+                                 help="the platform with this mutant in place (see `verify list`) as the new version: "
+                                      "would the diff catch that upgrade?")
         if name == "merge":
             command.add_argument("inputs", nargs="+", metavar="PATH",
                                  help="results.json files of the shards, or directories holding one")

@@ -45,7 +45,7 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
 
     generic = config.project is not None
     specs = _with_layout_specs(_selected(config, args), generic)
-    head = cli._build_target(config)
+    head = _mutant_head(config, args.mutant) if getattr(args, "mutant", None) else cli._build_target(config)
     project = config.project if generic else config.platform
     root, commit = base_root(args.base, project, lambda r: Target.build(r, label="base", generic=generic))
     base = Target(root=root, label=f"base@{args.base}", generic=generic)
@@ -53,7 +53,8 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
     declared = manifest.load(head.root)
     manifest.check_known(declared, {c: d["selectors"] for c, d in head_doc["contracts"].items()}, head.root)
     rows, plans = certificate.build(base, head, declared)
-    eq_specs = [eq.spec_for(p, s, f"{args.base} ({commit[:10]})") for p in plans for s in p.selectors]
+    eq_specs = _eq_selected([eq.spec_for(p, s, f"{args.base} ({commit[:10]})") for p in plans for s in p.selectors],
+                            config.only)
     with tempfile.TemporaryDirectory(prefix="verify-diff-") as scratch:
         base_file, plan_file = Path(scratch) / "base-layout.json", Path(scratch) / "equivalence-plan.json"
         base_file.write_text(json.dumps(base_doc))
@@ -69,16 +70,39 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
     return cli._finish(results, config)
 
 
+def _mutant_head(config: Config, name: str):
+    """The platform with mutant `name` in place (the cached mutant build), as the new version."""
+    from checkers.errors import ConfigError
+    from checkers.mutants import build_mutant, load_mutants
+
+    if config.project is not None:
+        raise ConfigError("--mutant: mutants replace platform sources; it does not apply with --project")
+    mutants = load_mutants()
+    if name not in mutants:
+        raise ConfigError(f"--mutant {name}: no such mutant (see `verify list`)")
+    return build_mutant(mutants[name], config.platform)
+
+
+def _eq_selected(eq_specs: list[Spec], only: tuple[str, ...] | list[str] | None) -> list[Spec]:
+    """The certificate's comparisons this run makes: all of them, or under --only those named by EQV (all),
+    EQV-<Contract> (one contract's) or a full EQV id. The others are listed as not compared."""
+    if not only:
+        return eq_specs
+    wanted = {w.upper() for w in only}
+    return [s for s in eq_specs if "EQV" in wanted or s.id.upper() in wanted
+            or s.id.upper().split(".")[0] in wanted]
+
+
 def _selected(config: Config, args: argparse.Namespace) -> list[Spec]:
-    """The run's selection; `--only UPG` (or `upgrade`) may select only the upgrade specs every diff adds
-    (UPG-03, and UPG-01/02 on a project), which the catalogue's generic profile leaves out."""
+    """The run's selection; `--only UPG` (or `upgrade`, or EQV...) may select only the upgrade specs every diff
+    adds (UPG-03, and UPG-01/02 on a project) and the certificate's, which the catalogue does not hold."""
     from checkers import cli
     from checkers.errors import SpecError
 
     try:
         return cli._selected(config, args)
     except SpecError:
-        if config.only and all(t.upper().startswith("UPG") or t.lower() == "upgrade" for t in config.only):
+        if config.only and all(t.upper().startswith(("UPG", "EQV")) or t.lower() == "upgrade" for t in config.only):
             return []
         raise
 
@@ -127,7 +151,11 @@ def _summary(ref: str, commit: str, specs: list[Spec], eq_specs: list[Spec], bas
     for row in rows:
         entry = {"contract": row.contract, "signature": row.signature, "selector": row.selector,
                  "status": row.status, "detail": row.detail}
-        if row.spec:
+        if row.spec and row.spec not in by_id:
+            entry["verdict"] = Verdict.SKIPPED.name
+            entry["detail"] = "not compared in this run (outside --only)"
+            entry["spec"] = row.spec
+        elif row.spec:
             check = next((c for c in head_checks if c.finding.spec_id == row.spec), None)
             entry["verdict"] = _verdict(by_id[row.spec], head_checks).name
             entry["detail"] = check.finding.summary if check else "not checked"

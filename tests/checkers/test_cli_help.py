@@ -29,7 +29,7 @@ EXPECTED = {
                                                               "--first-kill", "--list"},
     "report": {"--out", "--format", "--strict", "--no-strict"},
     "baseline": {"--project"},
-    "diff": RUN | {"--base", "--project"},
+    "diff": RUN | {"--base", "--project", "--mutant"},
     "merge": {"--out", "--format", "--strict", "--no-strict"},
 }
 
@@ -78,7 +78,7 @@ def test_docs_table_matches_the_parser() -> None:
                 documented[command] |= set(re.findall(r"--[a-z-]+", cells[0]))
     own = {"mutate": {"--sample", "--seed", "--operators", "--files", "--no-forge", "--no-specs", "--optimize",
                       "--first-kill", "--list"},
-           "diff": {"--base"}}
+           "diff": {"--base", "--mutant"}}
     assert {c: documented[c] | own.get(c, set()) for c in commands} == EXPECTED
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from checkers import toolchain
 from checkers.base import Availability, Checker, Counterexample, Evidence, Finding, SourceLocation, Spec, Verdict
-from checkers.engines.equivalence import harness, model, plan as plans, replay
+from checkers.engines.equivalence import halmos_ext, harness, model, plan as plans, replay
 from checkers.engines.sequence.checker import run_bounded, tail
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,7 +30,8 @@ ASSUMPTIONS = (
     "state: the proxy's storage is arbitrary (halmos symbolic storage), the same for both versions",
     "caller, block timestamp and block number: arbitrary, the same for both versions; msg.value 0 unless payable",
     "external calls (to addresses read from storage, or fixed at construction) are answered by one responder "
-    "with return data that is an arbitrary function of the call data: the same question, the same answer",
+    "with return data that is an arbitrary function of the call data: the same question, the same answer; an "
+    f"answer is {halmos_ext.RESPONSE_BYTES} bytes long (a call that decodes more reverts in both versions)",
     "events are compared as emitted (topics and data, in order); ETH balances are not compared",
 )
 CONTRACT_LIMIT_S = 600.0
@@ -43,6 +44,7 @@ class Outcome:
     inputs: dict[str, str]
     bounded_loops: int = 0
     seconds: float = 0.0
+    cut_paths: int = 0  # paths past the enumerated values of a symbolic memory offset or size
     state: model.State | None = None  # the storage and external answers behind a counterexample
 
 
@@ -74,6 +76,8 @@ class EquivalenceChecker(Checker):
     def bounds(self) -> dict[str, str]:
         return {"loop": str(self.loop), "calldata": "halmos default lengths for dynamic types (0, 32, 65 bytes; "
                 "arrays of 0-2 elements)", "transactions": "1 (one call from an arbitrary state)",
+                "memory_offsets": f"a memory offset or size read from state (a stored string's or an answered "
+                f"array's length) takes its first {halmos_ext.ENUMERATED} feasible values on each path",
                 "solver_timeout_assertion_s": str(self.solver_timeout_assertion_s)}
 
     def prepare_batch(self, target: "Target", specs: Sequence[Spec]) -> None:
@@ -98,7 +102,8 @@ class EquivalenceChecker(Checker):
             counterexample = Counterexample(outcome.inputs, explanation=outcome.summary)
             replay_test, replay_command, note = self._replay(spec, contract_plan, outcome)
             summary = f"{summary}; replay {note}"
-        bounds = {**self.bounds(), "loops_hit_bound": str(outcome.bounded_loops)}
+        bounds = {**self.bounds(), "loops_hit_bound": str(outcome.bounded_loops),
+                  "paths_past_enumeration": str(outcome.cut_paths)}
         return [Finding(spec.id, self.NAME, outcome.verdict, summary,
                         Evidence(counterexample=counterexample, replay_test=replay_test, replay_command=replay_command,
                                  solver="halmos 0.3.3 (yices) + checkers halmos_ext",
@@ -143,6 +148,8 @@ class EquivalenceChecker(Checker):
                    "--solver", "yices", "--solver-timeout-assertion", f"{self.solver_timeout_assertion_s}s"]
             env = toolchain.tool_env()
             env["PYTHONPATH"] = str(toolchain.REPO_ROOT)
+            cut_file = root / "cut-paths.txt"
+            env[halmos_ext.CUT_PATHS_ENV] = str(cut_file)
             done = run_bounded([*cmd, "--json-output", str(report)], cwd=root, env=env, timeout_s=CONTRACT_LIMIT_S)
             elapsed = round(time.monotonic() - started, 2)
             if done is None:
@@ -152,9 +159,10 @@ class EquivalenceChecker(Checker):
             if results is None:
                 return {i: Outcome(Verdict.ERROR, f"halmos failed: {tail(done.stdout + done.stderr)}", {},
                                    seconds=elapsed) for i in ids}
+            cut = _cut_paths(cut_file)
             out = {}
             for n, (spec, selector) in enumerate(zip(ids, selectors)):
-                out[spec] = _outcome(results.get(n), selector, elapsed)
+                out[spec] = _outcome(results.get(n), selector, elapsed, cut.get(n, 0))
                 if out[spec].verdict == Verdict.VIOLATED:
                     out[spec] = replace(out[spec], state=_state(cmd, n, root, env))
         return out
@@ -166,6 +174,17 @@ def _state(cmd: list[str], n: int, root: Path, env: dict[str, str]) -> model.Sta
     done = run_bounded([*cmd, "--function", f"check_{n}\\(", "--early-exit", "--dump-smt-queries",
                         "--dump-smt-directory", str(dump)], cwd=root, env=env, timeout_s=CONTRACT_LIMIT_S)
     return model.read(dump) if done is not None and dump.is_dir() else None
+
+
+def _cut_paths(path: Path) -> dict[int, int]:
+    """check number -> paths not explored beyond the enumerated values of a symbolic memory offset or size."""
+    counts: dict[int, int] = {}
+    if path.is_file():
+        for line in path.read_text().split():
+            match = re.fullmatch(r"check_(\d+)", line)
+            if match:
+                counts[int(match.group(1))] = counts.get(int(match.group(1)), 0) + 1
+    return counts
 
 
 def _results(report: Path) -> dict[int, dict[str, Any]] | None:
@@ -182,7 +201,7 @@ def _results(report: Path) -> dict[int, dict[str, Any]] | None:
     return found
 
 
-def _outcome(result: dict[str, Any] | None, selector: harness.Selector, elapsed: float) -> Outcome:
+def _outcome(result: dict[str, Any] | None, selector: harness.Selector, elapsed: float, cut: int = 0) -> Outcome:
     if result is None:
         return Outcome(Verdict.ERROR, "halmos reported nothing for this selector", {}, seconds=elapsed)
     seconds = round(float((result.get("time") or [0])[0]), 2)
@@ -192,8 +211,11 @@ def _outcome(result: dict[str, Any] | None, selector: harness.Selector, elapsed:
     if code == 0:
         paths = (result.get("num_paths") or [0])[0]
         bound = f"; {loops} loop(s) cut at the unrolling bound" if loops else "; no loop reached the bound"
+        if cut:
+            bound += (f"; {cut} path(s) not explored past the first {halmos_ext.ENUMERATED} values of a memory "
+                      f"offset or size read from state")
         return Outcome(Verdict.HOLDS_BOUNDED, f"equivalent on all {paths} paths explored{bound}", {},
-                       loops, seconds)
+                       loops, seconds, cut_paths=cut)
     if models:
         inputs = {_input_name(v): str(v.get("value")) for v in models[0]["model"].values()}
         return Outcome(Verdict.VIOLATED, f"not equivalent: the versions differ (success, return data, events or "

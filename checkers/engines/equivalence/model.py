@@ -13,6 +13,8 @@ from pathlib import Path
 
 from eth_utils import keccak
 
+from checkers.engines.equivalence.halmos_ext import RESPONSE_BYTES
+
 HARNESS = "0x7fa9385be102ac3eac297483dd6233d62b3e1496"  # halmos deploys the test contract here
 OFFSET_BITS = 257  # halmos GenericStorage.simple_hash: Concat(hashed words, 0^257) + offset
 
@@ -103,8 +105,8 @@ def read(directory: Path) -> State | None:
                     bits = int(havoc.group(1))
                     points, default = _points(body)
                     for key, value in points.items():
-                        state.answers[key.to_bytes(bits // 8, "big")] = value.to_bytes(256, "big")
+                        state.answers[key.to_bytes(bits // 8, "big")] = value.to_bytes(RESPONSE_BYTES, "big")
                     if default:
-                        state.default_answer = default.to_bytes(256, "big")
+                        state.default_answer = default.to_bytes(RESPONSE_BYTES, "big")
         return state
     return None

@@ -43,10 +43,10 @@ def diff(repo: Path, tmp_path: Path, edits: list[tuple[str, str]], manifest: str
     if manifest is not None:
         (work / "upgrade-manifest.toml").write_text(manifest)
     out = tmp_path / "out"
-    # --only UPG: the upgrade specs and the certificate (the fixture is about upgrades; its admin, set once by
+    # --only UPG,EQV: the upgrade specs and the certificate's comparisons (the fixture is about upgrades; its admin, set once by
     # initialize, is never rotatable, which ACC-02 reports)
     code = cli.main(["diff", "--base", "HEAD", "--project", str(work), "--out", str(out), "--no-progress",
-                     "--only", "UPG", "--cache-dir", str(tmp_path / "cache")])
+                     "--only", "UPG,EQV", "--cache-dir", str(tmp_path / "cache")])
     return code, json.loads((out / "results.json").read_text())
 
 
