@@ -42,10 +42,13 @@ class Problem:
 
 
 def _builds(out_dir: Path) -> tuple[dict[str, dict[str, Any]], ...]:
-    """Per compilation (a build-info file): source path -> AST. AST ids are consistent within one compilation
-    only (forge may compile a project in several), so contracts are resolved inside their own build."""
+    """Per compilation (a build-info file): source path -> AST, newest compilation first. AST ids are consistent
+    within one compilation only (forge may compile a project in several), so contracts are resolved inside their own
+    build; an incremental rebuild (a mutant's) leaves the older build-info beside the new one, whose ASTs are the
+    current sources: readers take the first build that has a contract or source."""
     info = out_dir / "build-info"
-    names = tuple(sorted(p.name for p in info.glob("*.json"))) if info.is_dir() else ()
+    files = sorted(info.glob("*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True) if info.is_dir() else []
+    names = tuple(p.name for p in files)
     return _read_builds(info, names)
 
 
