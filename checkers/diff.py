@@ -41,13 +41,17 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
     from checkers import certificate
     import checkers.engines.upgrade.baseline as bl
     import checkers.engines.upgrade.manifest as manifest
+    from checkers.layout import layout
     from checkers.target import Target
 
     generic = config.project is not None
     specs = _with_layout_specs(_selected(config, args), generic)
     head = _mutant_head(config, args.mutant) if getattr(args, "mutant", None) else cli._build_target(config)
     project = config.project if generic else config.platform
-    root, commit = base_root(args.base, project, lambda r: Target.build(r, label="base", generic=generic))
+    # the base's own sources only, as mutants are built: the engines that need its tests compile them themselves,
+    # and the platform's full build (tests and scripts) costs about twice as much
+    root, commit = base_root(args.base, project,
+                             lambda r: Target.build(r, label="base", generic=generic, paths=(layout(r).src,)))
     base = Target(root=root, label=f"base@{args.base}", generic=generic)
     base_doc, head_doc = bl.snapshot(base), bl.snapshot(head)
     declared = manifest.load(head.root)
