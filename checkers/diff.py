@@ -48,10 +48,12 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
     specs = _with_layout_specs(_selected(config, args), generic)
     head = _mutant_head(config, args.mutant) if getattr(args, "mutant", None) else cli._build_target(config)
     project = config.project if generic else config.platform
-    # the base's own sources only, as mutants are built: the engines that need its tests compile them themselves,
-    # and the platform's full build (tests and scripts) costs about twice as much
+    # the base's own sources only, as mutants are built: the platform's full build (tests, scripts) costs about
+    # six times as much, and the upgrade checks and the certificate read only the sources' artefacts
     root, commit = base_root(args.base, project,
                              lambda r: Target.build(r, label="base", generic=generic, paths=(layout(r).src,)))
+    if _runs_tests(specs):  # then its tests too, once, before the checks' clocks start (incremental on a rerun):
+        Target.build(root, label="base", generic=generic)  # left to each check, every `forge test` compiles them
     base = Target(root=root, label=f"base@{args.base}", generic=generic)
     base_doc, head_doc = bl.snapshot(base), bl.snapshot(head)
     declared = manifest.load(head.root)
@@ -72,6 +74,15 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
     results = cli._results("diff", config, specs + eq_specs, head_checks, head, stats, diff=diff)
     cli._console().print("\n".join(f"diff vs {args.base}: {line}" for line in diff["lines"]))
     return cli._finish(results, config)
+
+
+UPGRADE_ONLY_ENGINES = frozenset({"upgrade"})
+
+
+def _runs_tests(specs: list[Spec]) -> bool:
+    """Whether a selected spec runs an engine beyond the upgrade checks (fuzz, props, halmos, ... compile the
+    project's tests): a diff of the upgrade and certificate checks alone needs the base's sources only."""
+    return any(set(s.engines) - UPGRADE_ONLY_ENGINES for s in specs)
 
 
 def _mutant_head(config: Config, name: str):
