@@ -39,7 +39,8 @@ SPECS = (
           "The keeper set is the engine's access control: an authorisation that does not take effect is a DoS, a "
           "revocation that does not is a compromised bot left running.",
           ("authorizeLiquidator", "revokeLiquidator"), Severity.MEDIUM, "access"),
-    _spec("INT-LIQE-05", "setLiquidationInterval governs checkUpkeep (none before lastUpkeep + interval, then upkeep); "
+    _spec("INT-LIQE-05", "setLiquidationInterval governs checkUpkeep (none before lastUpkeep + interval, then upkeep) and "
+                         "refuses an interval above the band (300 s); "
                          "setPerpetualTrading wires the engine; setAssetFeed maps the feed assetPrice reads; admin only",
           "Configuration that does not take effect silently stops (or floods) Automation.",
           ("setLiquidationInterval", "setPerpetualTrading", "setAssetFeed"), Severity.MEDIUM),

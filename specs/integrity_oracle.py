@@ -20,7 +20,8 @@ _spec = partial(integrity_spec, _O, "oracle")
 
 SPECS = (
     _spec("INT-ORCL-01", "addFeed stores exactly the configuration (getFeed), lists the id once (feedIds), emits "
-                         "FeedAdded; a second add, invalid configurations and strangers are refused",
+                         "FeedAdded; a second add, invalid configurations, a heartbeat outside the band (above the 90 s "
+                         "fallback window, at most 1 h) and strangers are refused",
           "A feed stored with the wrong decimals or heartbeat mis-scales or mis-ages every price; a second add "
           "would reset a live feed.", ("addFeed", "getFeed", "feedIds"), Severity.MEDIUM),
     _spec("INT-ORCL-02", "setFallbackFeed replaces the fallback and emits FallbackFeedSet; past 90 s the new "
@@ -32,8 +33,8 @@ SPECS = (
           "A report scaled with the wrong decimals is off by powers of ten.", ("setReportStream", "reportStream"),
           Severity.MEDIUM),
     _spec("INT-ORCL-04", "setCircuitBreaker stores its configuration (circuitBreaker) and emits "
-                         "CircuitBreakerConfigured; disabling clears a trip (reads and any move work again); invalid "
-                         "bounds refused",
+                         "CircuitBreakerConfigured; disabling clears a trip (reads and any move work again); an enabled "
+                         "breaker outside the band (trips at 1-15 %, cooldown 1-60 min) refused",
           "A breaker that cannot be configured or released leaves the market without a price during an incident.",
           ("setCircuitBreaker", "circuitBreaker"), Severity.MEDIUM),
     _spec("INT-ORCL-05", "updatePrice within the bound is accepted: stores exactly price * 10^(18 - decimals) (rounded "

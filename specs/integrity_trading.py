@@ -21,7 +21,8 @@ _spec = partial(integrity_spec, _T, "solvency")
 
 SPECS = (
     _spec("INT-TRADE-01", "addMarket makes the market usable (found by marketIdByName, stored as given by getMarket, "
-                          "a healthy open on it succeeds) and refuses a second add of the name, bad parameters and "
+                          "a healthy open on it succeeds) and refuses a second add of the name, parameters outside the "
+                          "bands (leverage cap 10-100x, maxLeverage x maintenance margin 8,000-9,000 bps) and "
                           "strangers",
           "A market that is listed but cannot be looked up or traded is a denial of service; a second add that "
           "overwrites a live market re-prices every open position on it.",

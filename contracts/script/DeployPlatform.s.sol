@@ -128,8 +128,8 @@ contract DeployPlatform is Script {
         // 6. PerpetualTrading: ETH/USD 100x / 500 bps, BTC/USD 20x / 500 bps, funding 25 ppm/h (0.0025 %/h)
         s.trading =
             PlatformDeployer.deployPerpetualTrading(address(s.pool), address(s.oracle), address(s.engine), admin);
-        s.trading.addMarket("ETH/USD", ETH_FEED, 100, 500);
-        s.trading.addMarket("BTC/USD", BTC_FEED, 20, 500);
+        s.trading.addMarket("ETH/USD", ETH_FEED, 100, 85);
+        s.trading.addMarket("BTC/USD", BTC_FEED, 17, 500);
         s.trading.updateFundingRate("ETH/USD", 25);
         s.trading.updateFundingRate("BTC/USD", 25);
         // 7. CrossChainReceiver (allowlists are set by _link once the other stack exists)

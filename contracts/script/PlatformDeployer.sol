@@ -7,6 +7,7 @@ import {CrossChainLendingPool} from "../src/CrossChainLendingPool.sol";
 import {CrossChainReceiver} from "../src/CrossChainReceiver.sol";
 import {CrossChainVault} from "../src/CrossChainVault.sol";
 import {DataStreamOracle} from "../src/DataStreamOracle.sol";
+import {LaunchControl} from "../src/LaunchControl.sol";
 import {LiquidationEngine} from "../src/LiquidationEngine.sol";
 import {PerpetualTrading} from "../src/PerpetualTrading.sol";
 import {PositionManager} from "../src/PositionManager.sol";
@@ -80,6 +81,12 @@ library PlatformDeployer {
         bytes memory init =
             abi.encodeCall(CrossChainReceiver.initialize, (vault, positionManager, liquidationEngine, admin));
         return CrossChainReceiver(_proxy(address(impl), init));
+    }
+
+    /// @dev New in v3: the stack's launch sequence, starting in Phase 1 on `launchMarketId`.
+    function deployLaunchControl(address admin, uint256 launchMarketId) internal returns (LaunchControl) {
+        address impl = address(new LaunchControl());
+        return LaunchControl(_proxy(impl, abi.encodeCall(LaunchControl.initialize, (admin, launchMarketId))));
     }
 
     function _proxy(address impl, bytes memory init) private returns (address) {

@@ -14,7 +14,8 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
-import {ICrossChainVault, IPositionManager, ILiquidationEngine} from "./interfaces/IPlatform.sol";
+import {ICrossChainVault, ILaunchControl, IPositionManager, ILiquidationEngine} from "./interfaces/IPlatform.sol";
+import {LaunchGate} from "./libraries/LaunchGate.sol";
 
 /// @notice Kinds of platform CCIP message; payload = abi.encode(MessageType, bytes body).
 ///         ASSET_DEPOSIT / ASSET_WITHDRAWAL body: abi.encode(address user, address sourceToken, uint256 amount,
@@ -47,7 +48,7 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccessUpgradeable {
         Unknown,
         Processed,
         Failed, // processing reverted; stored for retry
-        Pending // arrived while paused; stored for retry
+        Pending // arrived while paused or before phase 3 (LaunchControl); stored for retry
     }
 
     // ------------------------------------------------------------------ storage (ERC-7201 namespace, append only)
@@ -66,6 +67,8 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccessUpgradeable {
         ICrossChainVault vault;
         IPositionManager positionManager;
         ILiquidationEngine liquidationEngine;
+        // v3 (appended): the launch sequence (address 0: launched)
+        ILaunchControl launchControl;
     }
 
     /// @dev ERC-7201 location of "ccperp.storage.CrossChainReceiver":
@@ -82,6 +85,8 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccessUpgradeable {
     event MessageRetried(bytes32 indexed messageId);
     event CrossChainProcessingPaused(uint256 failuresInWindow, uint256 timestamp);
     event FailureWindowReset();
+    event MessageAwaitingLaunch(bytes32 indexed messageId);
+    event LaunchControlSet(address indexed launchControl);
 
     error SourceChainNotAllowed(uint64 chainSelector);
     error SenderNotAllowed(address sender);
@@ -135,6 +140,14 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccessUpgradeable {
         emit AllowedSenderSet(sender, allowed);
     }
 
+    /// @notice The stack's LaunchControl (v3): before phase 3 deliveries are kept, not processed.
+    /// @custom:pause-exempt admin configuration stays possible while paused
+    function setLaunchControl(address launch) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireNonZero(launch);
+        _s().launchControl = ILaunchControl(launch);
+        emit LaunchControlSet(launch);
+    }
+
     // ------------------------------------------------------------------ delivery
 
     /// @inheritdoc IAny2EVMMessageReceiver
@@ -157,6 +170,11 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccessUpgradeable {
         if (paused()) {
             _store(message, MessageStatus.Pending);
             emit MessagePending(id);
+            return;
+        }
+        if (!LaunchGate.crossChainLive($.launchControl)) { // before phase 3: kept for retry, not a failure
+            _store(message, MessageStatus.Pending);
+            emit MessageAwaitingLaunch(id);
             return;
         }
         $.messageStatus[id] = MessageStatus.Processed;
@@ -189,6 +207,7 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccessUpgradeable {
 
     function _dispatch(Client.Any2EVMMessage memory message) internal {
         CrossChainReceiverStorage storage $ = _s();
+        LaunchGate.checkCrossChain($.launchControl); // a retry before phase 3 reverts: the message stays stored
         (MessageType kind, bytes memory body) = abi.decode(message.data, (MessageType, bytes));
         if (kind == MessageType.ASSET_DEPOSIT || kind == MessageType.ASSET_WITHDRAWAL) {
             (address user,,,) = abi.decode(body, (address, address, uint256, uint256));
@@ -237,6 +256,10 @@ contract CrossChainReceiver is CCIPReceiver, PlatformAccessUpgradeable {
     }
 
     // ------------------------------------------------------------------ views
+
+    function launchControl() external view returns (ILaunchControl) {
+        return _s().launchControl;
+    }
 
     function vault() external view returns (ICrossChainVault) {
         return _s().vault;

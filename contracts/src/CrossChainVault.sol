@@ -8,7 +8,8 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 
 import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
-import {ICrossChainVault} from "./interfaces/IPlatform.sol";
+import {ICrossChainVault, ILaunchControl} from "./interfaces/IPlatform.sol";
+import {LaunchGate} from "./libraries/LaunchGate.sol";
 import {MessageType} from "./CrossChainReceiver.sol";
 
 /// @title CrossChainVault
@@ -40,6 +41,8 @@ contract CrossChainVault is PlatformAccessUpgradeable, ReentrancyGuardUpgradeabl
         // set by initialize (immutables before the proxy)
         IRouterClient router;
         IERC20 linkToken;
+        // v3 (appended): the launch sequence (address 0: launched)
+        ILaunchControl launchControl;
     }
 
     /// @dev ERC-7201 location of "ccperp.storage.CrossChainVault":
@@ -51,6 +54,7 @@ contract CrossChainVault is PlatformAccessUpgradeable, ReentrancyGuardUpgradeabl
     event ChainSupportSet(uint64 indexed chainSelector, bool supported);
     event RemoteReceiverSet(uint64 indexed chainSelector, address receiver);
     event CcipGasLimitSet(uint32 gasLimit);
+    event LaunchControlSet(address indexed launchControl);
     event CollateralDeposited(address indexed user, address indexed token, uint256 amount);
     event CollateralWithdrawn(address indexed user, address indexed token, uint256 amount);
     event CollateralLocked(address indexed user, address indexed token, uint256 amount, address indexed to);
@@ -117,6 +121,14 @@ contract CrossChainVault is PlatformAccessUpgradeable, ReentrancyGuardUpgradeabl
         emit TokenSupportSet(token, false);
     }
 
+    /// @notice The stack's LaunchControl (v3): Phase 1 withdrawal caps, cross-chain sends from phase 3.
+    /// @custom:pause-exempt admin configuration stays possible while paused
+    function setLaunchControl(address launch) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireNonZero(launch);
+        _s().launchControl = ILaunchControl(launch);
+        emit LaunchControlSet(launch);
+    }
+
     /// @custom:pause-exempt admin configuration stays possible while paused
     function addSupportedChain(uint64 chainSelector) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _s().supportedChains[chainSelector] = true;
@@ -155,11 +167,13 @@ contract CrossChainVault is PlatformAccessUpgradeable, ReentrancyGuardUpgradeabl
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
     }
 
-    /// @notice Debits before transferring (checks-effects-interactions).
+    /// @notice Debits before transferring (checks-effects-interactions); in Phase 1 the launch caps apply
+    ///         (LaunchControl.recordWithdrawal reverts above them).
     /// @custom:pause-exempt users must be able to pull their free collateral to safety during an incident
     function withdrawCollateral(address token, uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
         _debit(msg.sender, token, amount);
+        LaunchGate.recordWithdrawal(_s().launchControl, token, amount);
         emit CollateralWithdrawn(msg.sender, token, amount);
         IERC20(token).safeTransfer(msg.sender, amount);
     }
@@ -194,6 +208,10 @@ contract CrossChainVault is PlatformAccessUpgradeable, ReentrancyGuardUpgradeabl
     /// @notice Sum of all users' free collateral per token (what the vault owes).
     function totalCollateral(address token) external view returns (uint256) {
         return _s().totalCollateral[token];
+    }
+
+    function launchControl() external view returns (ILaunchControl) {
+        return _s().launchControl;
     }
 
     function ccipGasLimit() external view returns (uint32) {
@@ -311,6 +329,7 @@ contract CrossChainVault is PlatformAccessUpgradeable, ReentrancyGuardUpgradeabl
         returns (bytes32 messageId, uint256 fee)
     {
         CrossChainVaultStorage storage $ = _s();
+        LaunchGate.checkCrossChain($.launchControl); // no CCIP transfer before phase 3
         if (!$.supportedChains[dest]) revert ChainNotSupported(dest);
         address receiver = $.remoteReceivers[dest];
         if (receiver == address(0)) revert NoRemoteReceiver(dest);

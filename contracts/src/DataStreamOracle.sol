@@ -9,6 +9,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
 import {IDataStreamOracle} from "./interfaces/IPlatform.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
+import {RiskBands} from "./libraries/RiskBands.sol";
 
 /// @notice The Data Streams verifier proxy as Chainlink documents it for consumers
 ///         (https://docs.chain.link/data-streams/tutorials/evm-onchain-report-verification): `verify` plus
@@ -140,6 +141,8 @@ contract DataStreamOracle is PlatformAccessUpgradeable, IDataStreamOracle {
     error InsufficientHistory(bytes32 feedId, uint256 window);
     error ReportFeedMismatch(bytes32 expected, bytes32 actual);
     error OutdatedReport(bytes32 feedId, uint256 observationsTimestamp, uint256 lastTimestamp);
+    error HeartbeatOutsideBand(uint32 heartbeat);
+    error BreakerOutsideBand(uint16 maxDeviationBps, uint32 cooldown);
 
     /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
     /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
@@ -168,9 +171,8 @@ contract DataStreamOracle is PlatformAccessUpgradeable, IDataStreamOracle {
     ) external onlyRole(DEFAULT_ADMIN_ROLE) {
         DataStreamOracleStorage storage $ = _s();
         if ($._feeds[feedId].exists) revert FeedExists(feedId);
-        if (feedId == bytes32(0) || heartbeat == 0 || decimals > 36 || deviationBps > PerpMath.BPS) {
-            revert InvalidConfig();
-        }
+        if (feedId == bytes32(0) || decimals > 36 || deviationBps > PerpMath.BPS) revert InvalidConfig();
+        if (!RiskBands.heartbeatInBand(heartbeat, FALLBACK_AFTER)) revert HeartbeatOutsideBand(heartbeat);
         $._feeds[feedId] = Feed(name, decimals, heartbeat, deviationBps, fallbackFeed, true);
         $._feedIds.push(feedId);
         emit FeedAdded(feedId, name, decimals, heartbeat, deviationBps, fallbackFeed);
@@ -198,7 +200,9 @@ contract DataStreamOracle is PlatformAccessUpgradeable, IDataStreamOracle {
         onlyRole(DEFAULT_ADMIN_ROLE)
     {
         _feed(feedId);
-        if (enabled && (maxDeviationBps == 0 || maxDeviationBps > PerpMath.BPS)) revert InvalidConfig();
+        if (enabled && !RiskBands.breakerInBand(maxDeviationBps, cooldown)) {
+            revert BreakerOutsideBand(maxDeviationBps, cooldown);
+        }
         CircuitBreaker storage b = _s()._breakers[feedId];
         b.maxDeviationBps = maxDeviationBps;
         b.cooldown = cooldown;

@@ -4,9 +4,12 @@ pragma solidity 0.8.24;
 import {AutomationCompatibleInterface} from
     "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
 import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
+import {LaunchGate} from "./libraries/LaunchGate.sol";
+import {RiskBands} from "./libraries/RiskBands.sol";
 import {
     IDataStreamOracle,
     ICrossChainVault,
+    ILaunchControl,
     IPerpetualTrading,
     IPositionManager,
     ILiquidationEngine
@@ -36,6 +39,10 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
         ICrossChainVault vault;
         // v2 (appended): the keeper's batch size, configurable below MAX_BATCH (0 = MAX_BATCH)
         uint256 maxBatch;
+        // v3 (appended): the Automation forwarder (once set, the only caller of performUpkeep) and the launch
+        // sequence (address 0: launched)
+        address forwarder;
+        ILaunchControl launchControl;
     }
 
     /// @dev ERC-7201 location of "ccperp.storage.LiquidationEngine":
@@ -50,6 +57,8 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
     event LiquidatorAuthorized(address indexed liquidator);
     event LiquidatorRevoked(address indexed liquidator);
     event MaxBatchSet(uint256 maxBatch);
+    event ForwarderSet(address indexed forwarder);
+    event LaunchControlSet(address indexed launchControl);
     event UpkeepPerformed(address indexed caller, uint256 requested, uint256 liquidated);
     event LiquidationExecuted(uint256 indexed positionId, address indexed caller);
     event LiquidationSkipped(uint256 indexed positionId);
@@ -60,6 +69,8 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
     error NotLiquidatable(uint256 positionId);
     error NotWired();
     error InvalidMaxBatch(uint256 maxBatch);
+    error IntervalOutsideBand(uint256 interval);
+    error NotForwarder(address caller, address forwarder);
 
     /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
     /// @custom:pause-exempt runs once, inside the proxy's deployment, before anything can be paused
@@ -101,8 +112,26 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
 
     /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
     function setLiquidationInterval(uint256 interval) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (!RiskBands.liquidationIntervalInBand(interval)) revert IntervalOutsideBand(interval);
         _s().liquidationInterval = interval;
         emit LiquidationIntervalSet(interval);
+    }
+
+    /// @notice The upkeep's Automation forwarder (v3), from the registry once the upkeep is registered: from then
+    ///         on performUpkeep accepts no other caller (before it, LIQUIDATOR_ROLE holders, as in v1/v2).
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function setForwarder(address forwarder_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireNonZero(forwarder_);
+        _s().forwarder = forwarder_;
+        emit ForwarderSet(forwarder_);
+    }
+
+    /// @notice The stack's LaunchControl (v3): cross-chain liquidations wait for phase 3.
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function setLaunchControl(address launch) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireNonZero(launch);
+        _s().launchControl = ILaunchControl(launch);
+        emit LaunchControlSet(launch);
     }
 
     /// @notice Authorises a liquidator bot or the Automation forwarder to call performUpkeep / liquidate.
@@ -151,7 +180,8 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
 
     /// @notice Liquidates the ids in `performData` that are liquidatable NOW; healthy ones are skipped and
     ///         a failing one does not block the rest.
-    function performUpkeep(bytes calldata performData) external override onlyRole(LIQUIDATOR_ROLE) whenNotPaused {
+    function performUpkeep(bytes calldata performData) external override whenNotPaused {
+        _checkUpkeepCaller();
         IPerpetualTrading trading = _trading();
         uint256[] memory ids = abi.decode(performData, (uint256[]));
         _s().lastUpkeep = block.timestamp;
@@ -192,6 +222,7 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
     /// @notice A liquidation requested from another chain (CrossChainReceiver); re-validated here, a healthy
     ///         position is skipped (no revert: the message is not worth retrying).
     function liquidateFromRemote(uint256 positionId) external onlyRole(RECEIVER_ROLE) whenNotPaused {
+        LaunchGate.checkCrossChain(_s().launchControl);
         IPerpetualTrading trading = _trading();
         bool executed;
         if (trading.isLiquidatable(positionId)) {
@@ -204,7 +235,22 @@ contract LiquidationEngine is PlatformAccessUpgradeable, AutomationCompatibleInt
         emit RemoteLiquidationRequested(positionId, executed);
     }
 
+    /// @dev The forwarder once one is set (Automation's own caller), else a LIQUIDATOR_ROLE holder.
+    function _checkUpkeepCaller() private view {
+        address forwarder_ = _s().forwarder;
+        if (forwarder_ == address(0)) _checkRole(LIQUIDATOR_ROLE);
+        else if (msg.sender != forwarder_) revert NotForwarder(msg.sender, forwarder_);
+    }
+
     // ---------------------------------------------------------------- views
+
+    function forwarder() external view returns (address) {
+        return _s().forwarder;
+    }
+
+    function launchControl() external view returns (ILaunchControl) {
+        return _s().launchControl;
+    }
 
     function positionManager() external view returns (IPositionManager) {
         return _s().positionManager;

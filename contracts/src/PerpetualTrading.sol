@@ -6,9 +6,12 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ReentrancyGuardUpgradeable.sol";
 import {PlatformAccessUpgradeable} from "./access/PlatformAccessUpgradeable.sol";
 import {PerpMath} from "./libraries/PerpMath.sol";
+import {LaunchGate} from "./libraries/LaunchGate.sol";
+import {RiskBands} from "./libraries/RiskBands.sol";
 import {
     IDataStreamOracle,
     ICrossChainVault,
+    ILaunchControl,
     ICrossChainLendingPool,
     IPerpetualTrading,
     IPositionManager
@@ -58,6 +61,8 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
         mapping(uint256 marketId => uint256) openInterestCap; // notional; 0 = no cap
         mapping(uint256 marketId => uint256) openInterest; // notional of positions opened since v2 and still open
         int256 maxFundingRatePpmPerHour; // |rate| clamp; 0 = no clamp
+        // v3 (appended): the launch sequence (address 0: launched)
+        ILaunchControl launchControl;
     }
 
     /// @dev ERC-7201 location of "ccperp.storage.PerpetualTrading":
@@ -104,6 +109,7 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
     );
     event OpenInterestCapSet(uint256 indexed marketId, uint256 cap);
     event MaxFundingRateSet(int256 ratePpmPerHour);
+    event LaunchControlSet(address indexed launchControl);
     event BadDebtRecorded(uint256 indexed positionId, address indexed token, uint256 badDebt);
     event InsuranceFunded(address indexed token, address indexed from, uint256 amount, uint256 balance);
     event CounterpartyFunded(address indexed token, address indexed from, uint256 amount, uint256 balance);
@@ -124,6 +130,7 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
     error ZeroAmount();
     error OpenInterestCapExceeded(uint256 marketId, uint256 openInterest, uint256 size, uint256 cap);
     error InvalidFundingClamp(int256 ratePpmPerHour);
+    error MarketOutsideBands(uint256 maxLeverage, uint256 maintenanceMarginBps);
     error NotWired();
 
     /// @notice Sets up the proxy's state: what the constructor did before the proxy, with the same parameters.
@@ -171,9 +178,9 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
         PerpetualTradingStorage storage $ = _s();
         bytes32 key = keccak256(bytes(name));
         if ($.marketIdOf[key] != 0) revert MarketExists(name);
-        if (feedId == bytes32(0) || maxLeverage == 0 || maintenanceMarginBps == 0 || maintenanceMarginBps >= PerpMath.BPS)
-        {
-            revert InvalidMarketParams();
+        if (feedId == bytes32(0)) revert InvalidMarketParams();
+        if (!RiskBands.marketInBand(maxLeverage, maintenanceMarginBps)) {
+            revert MarketOutsideBands(maxLeverage, maintenanceMarginBps);
         }
         marketId = ++$.marketCount;
         $.marketIdOf[key] = marketId;
@@ -184,6 +191,14 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
         m.maintenanceMarginBps = maintenanceMarginBps;
         m.lastFundingUpdate = block.timestamp;
         emit MarketAdded(marketId, name, feedId, maxLeverage, maintenanceMarginBps);
+    }
+
+    /// @notice The stack's LaunchControl (v3), consulted by openPosition; never unset once set.
+    /// @custom:pause-exempt admin configuration: the admin must be able to reconfigure during an incident
+    function setLaunchControl(address launch) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireNonZero(launch);
+        _s().launchControl = ILaunchControl(launch);
+        emit LaunchControlSet(launch);
     }
 
     /// @notice Caps the open notional of a market (v2); 0 removes the cap. Positions already open count from v2 on.
@@ -250,6 +265,7 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
         PerpetualTradingStorage storage $ = _s();
         _requireWired();
         uint256 marketId = _marketId(market);
+        LaunchGate.checkOpen($.launchControl, msg.sender, marketId, leverage);
         Market storage m = _accrueFunding(marketId);
         if (leverage == 0 || leverage > m.maxLeverage) revert InvalidLeverage(leverage, m.maxLeverage);
         if (size == 0 || size % leverage != 0) revert InvalidSize(size, leverage);
@@ -379,6 +395,10 @@ contract PerpetualTrading is PlatformAccessUpgradeable, ReentrancyGuardUpgradeab
 
     function openInterestCapOf(uint256 marketId) external view returns (uint256) {
         return _s().openInterestCap[marketId];
+    }
+
+    function launchControl() external view returns (ILaunchControl) {
+        return _s().launchControl;
     }
 
     function maxFundingRatePpmPerHour() external view returns (int256) {

@@ -250,9 +250,9 @@ contract DataStreamOracleTest is Test {
 
     function test_breaker_invalidConfigReverts() public {
         vm.startPrank(admin);
-        vm.expectRevert(DataStreamOracle.InvalidConfig.selector);
+        vm.expectRevert(abi.encodeWithSelector(DataStreamOracle.BreakerOutsideBand.selector, 0, 300));
         oracle.setCircuitBreaker(btc, 0, 300, true);
-        vm.expectRevert(DataStreamOracle.InvalidConfig.selector);
+        vm.expectRevert(abi.encodeWithSelector(DataStreamOracle.BreakerOutsideBand.selector, 10_001, 300));
         oracle.setCircuitBreaker(btc, 10_001, 300, true);
         vm.stopPrank();
     }

@@ -40,9 +40,9 @@ contract DeployTest is Test {
         // markets and funding
         uint256 ethMarket = s.trading.marketIdByName("ETH/USD");
         assertEq(s.trading.getMarket(ethMarket).maxLeverage, 100);
-        assertEq(s.trading.getMarket(ethMarket).maintenanceMarginBps, 500);
+        assertEq(s.trading.getMarket(ethMarket).maintenanceMarginBps, 85);
         assertEq(s.trading.getMarket(ethMarket).fundingRatePpmPerHour, 25);
-        assertEq(s.trading.getMarket(s.trading.marketIdByName("BTC/USD")).maxLeverage, 20);
+        assertEq(s.trading.getMarket(s.trading.marketIdByName("BTC/USD")).maxLeverage, 17);
         // roles wired
         assertTrue(s.positionManager.hasRole(s.positionManager.TRADING_ROLE(), address(s.trading)));
         assertTrue(s.positionManager.hasRole(s.positionManager.RECEIVER_ROLE(), address(s.receiver)));

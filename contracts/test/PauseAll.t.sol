@@ -119,7 +119,7 @@ contract PauseAllTest is PlatformFixture {
         trading.pause();
         realVault.pause();
         // admin configuration is exempt
-        trading.addMarket("ETH/USD", keccak256("ETH/USD"), 100, 500);
+        trading.addMarket("ETH/USD", keccak256("ETH/USD"), 100, 85);
         pool.setInterestRate(address(usdc), 400);
         engine.setLiquidationInterval(30);
         pm.setAssetFeed(address(usdc), BTC);

@@ -34,10 +34,10 @@ contract PerpetualTradingTest is PlatformFixture {
                 IAccessControl.AccessControlUnauthorizedAccount.selector, bob, role
             )
         );
-        trading.addMarket("ETH/USD", keccak256("ETH/USD"), 100, 500);
+        trading.addMarket("ETH/USD", keccak256("ETH/USD"), 100, 85);
         vm.prank(admin);
         vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.MarketExists.selector, "BTC/USD"));
-        trading.addMarket("BTC/USD", BTC, 20, 500);
+        trading.addMarket("BTC/USD", BTC, 17, 500);
         vm.prank(admin);
         vm.expectRevert(PerpetualTrading.InvalidMarketParams.selector);
         trading.addMarket("X/USD", bytes32(0), 20, 500);
@@ -62,9 +62,9 @@ contract PerpetualTradingTest is PlatformFixture {
 
     function test_openReverts() public {
         vm.startPrank(alice);
-        vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.InvalidLeverage.selector, 21, 20));
+        vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.InvalidLeverage.selector, 21, 17));
         trading.openPosition("BTC/USD", IPerpetualTrading.Side.Long, 210_000 * USDC, 21, address(usdc));
-        vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.InvalidLeverage.selector, 0, 20));
+        vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.InvalidLeverage.selector, 0, 17));
         trading.openPosition("BTC/USD", IPerpetualTrading.Side.Long, 1000, 0, address(usdc));
         vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.InvalidSize.selector, 1001, 10));
         trading.openPosition("BTC/USD", IPerpetualTrading.Side.Long, 1001, 10, address(usdc));
@@ -73,17 +73,19 @@ contract PerpetualTradingTest is PlatformFixture {
         vm.stopPrank();
     }
 
-    function test_openUnhealthyAtOpenReverts() public {
+    /// The bands leave no market where an open at its maximum leverage is liquidatable at once: 100x at 5 %
+    /// maintenance (the design's example, where every 21x+ open was refused as unhealthy) is itself refused, and at
+    /// the band's edge (10x at 9 %: 90 % of the margin) a maximum-leverage open has HF = 1 / 0.9.
+    function test_bandsLeaveNoMarketUnhealthyAtMaximumLeverage() public {
         vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.MarketOutsideBands.selector, 100, 500));
         trading.addMarket("ETH/USD", keccak256("ETH/USD"), 100, 500);
+        vm.prank(admin);
+        trading.addMarket("ETH/USD", keccak256("ETH/USD"), 10, 900);
         oracle.setPrice(keccak256("ETH/USD"), 3000 * WAD);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.UnhealthyAtOpen.selector, 210_000 * USDC, 10_000 * USDC, 500));
-        trading.openPosition("ETH/USD", IPerpetualTrading.Side.Long, 210_000 * USDC, 21, address(usdc));
-        // 20x at 5 % maintenance is exactly at the limit: allowed, HF == 1e18 at entry, not liquidatable
-        vm.prank(alice);
-        uint256 id = trading.openPosition("ETH/USD", IPerpetualTrading.Side.Long, 200_000 * USDC, 20, address(usdc));
-        assertEq(pm.calculateHealthFactor(id), WAD);
+        uint256 id = trading.openPosition("ETH/USD", IPerpetualTrading.Side.Long, 100_000 * USDC, 10, address(usdc));
+        assertEq(pm.calculateHealthFactor(id), WAD * 10_000 / 9_000);
         assertFalse(trading.isLiquidatable(id));
     }
 

@@ -94,3 +94,21 @@ interface ILiquidationEngine {
     /// @notice A liquidation requested from another chain (CrossChainReceiver only); re-validated locally.
     function liquidateFromRemote(uint256 positionId) external;
 }
+
+/// @notice The launch sequence of one stack (LaunchControl): each check reverts with the restriction that refused.
+interface ILaunchControl {
+    error TraderNotAllowlisted(address trader);
+    error MarketNotLaunched(uint256 marketId, uint256 launchMarketId);
+    error LeverageAbovePhaseCap(uint256 leverage, uint256 cap);
+    error WithdrawalAboveCap(address token, uint256 amount, uint256 cap);
+    error DailyWithdrawalCapReached(address token, uint256 totalToday, uint256 cap);
+    error CrossChainNotLaunched(uint8 phase);
+
+    function phase() external view returns (uint8);
+    /// @notice Reverts unless `trader` may open a position on `marketId` at `leverage` in the current phase.
+    function checkOpen(address trader, uint256 marketId, uint256 leverage) external view;
+    /// @notice Counts a collateral withdrawal against the Phase 1 caps (the vault only); reverts above them.
+    function recordWithdrawal(address token, uint256 amount) external;
+    /// @notice Reverts before Phase 3: no CCIP deposit, withdrawal, position update or liquidation before it.
+    function checkCrossChain() external view;
+}

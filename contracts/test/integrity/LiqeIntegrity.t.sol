@@ -256,9 +256,10 @@ contract LiqeIntegrity is PerpIntegrityBase {
 
     // ---------------------------------------------------------------- INT-LIQE-05 configuration
 
-    /// setLiquidationInterval governs checkUpkeep: no upkeep before lastUpkeep + interval, upkeep from then on
+    /// setLiquidationInterval governs checkUpkeep: no upkeep before lastUpkeep + interval, upkeep from then on; an
+    /// interval above the band (300 s) is refused
     function test_INT_LIQE_05_intervalGovernsUpkeep(uint256 interval) public {
-        interval = bound(interval, 1, 1 days);
+        interval = bound(interval, 1, 300);
         vm.expectEmit(false, false, false, true, address(engine));
         emit LiquidationIntervalSet(interval);
         vm.prank(admin);
@@ -278,6 +279,10 @@ contract LiqeIntegrity is PerpIntegrityBase {
         vm.prank(bob);
         vm.expectRevert();
         engine.setLiquidationInterval(0);
+        vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(LiquidationEngine.IntervalOutsideBand.selector, 301));
+        engine.setLiquidationInterval(301);
+        assertEq(engine.liquidationInterval(), interval, "kept");
     }
 
     /// setPerpetualTrading wires the engine (unwired: no upkeep, liquidate refused); setAssetFeed maps an asset to a

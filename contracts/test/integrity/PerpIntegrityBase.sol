@@ -13,7 +13,7 @@ abstract contract PerpIntegrityBase is PlatformFixture {
     uint256 internal constant YEAR = 365 days;
     uint256 internal constant RATE_BPS = 500; // the fixture's pool rate: 5 %/yr
     uint256 internal constant MM_BPS = 500; // the fixture's BTC/USD maintenance margin
-    uint256 internal constant MAX_LEVERAGE = 20; // the fixture's BTC/USD maximum leverage
+    uint256 internal constant MAX_LEVERAGE = 17; // the fixture's BTC/USD maximum leverage
     uint256 internal constant ENTRY8 = 50_000e8; // BTC at deployment, in the feed's 8 decimals
     uint256 internal constant POOL_SUPPLY = 1e9 * USDC;
     uint256 internal constant MAX_COLLATERAL = 1e6 * USDC;

@@ -105,8 +105,8 @@ contract TradeIntegrity is PerpIntegrityBase {
     /// addMarket makes the market usable: found by name, its parameters stored as given, a healthy open on it succeeds
     /// and is recorded against it; a second add of the name is refused and changes nothing
     function test_INT_TRADE_01_addMarketMakesItUsable(uint256 maxLev, uint256 mm, uint256 collateral) public {
-        maxLev = bound(maxLev, 1, 100);
-        mm = bound(mm, 1, 9_999);
+        maxLev = bound(maxLev, 10, 100); // the leverage-cap band; mm so that maxLev x mm is in 8,000-9,000 bps
+        mm = bound(mm, (8_000 + maxLev - 1) / maxLev, 9_000 / maxLev);
         collateral = bound(collateral, 1, MAX_COLLATERAL);
         bytes32 feed = keccak256("ETH/USD");
         vm.startPrank(admin);
@@ -158,12 +158,16 @@ contract TradeIntegrity is PerpIntegrityBase {
         vm.startPrank(admin);
         vm.expectRevert(PerpetualTrading.InvalidMarketParams.selector);
         trading.addMarket("ETH/USD", bytes32(0), 10, 500);
-        vm.expectRevert(PerpetualTrading.InvalidMarketParams.selector);
-        trading.addMarket("ETH/USD", feed, 0, 500);
-        vm.expectRevert(PerpetualTrading.InvalidMarketParams.selector);
-        trading.addMarket("ETH/USD", feed, 10, 0);
-        vm.expectRevert(PerpetualTrading.InvalidMarketParams.selector);
-        trading.addMarket("ETH/USD", feed, 10, 10_000);
+        // outside the bands (RiskBands): leverage cap 10-100x, maxLeverage x maintenance margin 8,000-9,000 bps
+        uint256[2][8] memory outside =
+            [[uint256(0), 500], [uint256(9), 900], [uint256(101), 85], [uint256(10), 0], [uint256(10), 799],
+             [uint256(10), 901], [uint256(100), 79], [uint256(10), 10_000]];
+        for (uint256 i; i < outside.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(PerpetualTrading.MarketOutsideBands.selector, outside[i][0], outside[i][1])
+            );
+            trading.addMarket("ETH/USD", feed, outside[i][0], outside[i][1]);
+        }
         vm.stopPrank();
         vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.UnknownMarket.selector, "ETH/USD"));
         trading.marketIdByName("ETH/USD");
@@ -354,12 +358,11 @@ contract TradeIntegrity is PerpIntegrityBase {
         assertEq(pool.debtOf(_usdc(), p.principal, p.indexAtBorrow), p.principal, "owes what it borrowed");
     }
 
-    /// openPosition refuses bad leverage, a size that is not a multiple of it, an unknown market, an open that would
-    /// be liquidatable at once, collateral the trader does not have, and any open while paused
+    /// openPosition refuses bad leverage, a size that is not a multiple of it, an unknown market, collateral the
+    /// trader does not have, and any open while paused (an open liquidatable at once needs a market outside the
+    /// bands, which addMarket refuses: INT-TRADE-01)
     function test_INT_TRADE_05_openRefusals() public {
         _deposit(alice, 10_000 * USDC);
-        vm.prank(admin);
-        trading.addMarket("WILD/USD", BTC, 100, 500);
         vm.startPrank(alice);
         vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.InvalidLeverage.selector, 0, MAX_LEVERAGE));
         trading.openPosition("BTC/USD", IPerpetualTrading.Side.Long, 1_000, 0, _usdc());
@@ -371,8 +374,6 @@ contract TradeIntegrity is PerpIntegrityBase {
         trading.openPosition("BTC/USD", IPerpetualTrading.Side.Long, 0, 10, _usdc());
         vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.UnknownMarket.selector, "DOGE/USD"));
         trading.openPosition("DOGE/USD", IPerpetualTrading.Side.Long, 1_000, 10, _usdc());
-        vm.expectRevert(abi.encodeWithSelector(PerpetualTrading.UnhealthyAtOpen.selector, 21_000, 1_000, 500));
-        trading.openPosition("WILD/USD", IPerpetualTrading.Side.Long, 21_000, 21, _usdc());
         vm.expectRevert();
         trading.openPosition("BTC/USD", IPerpetualTrading.Side.Long, 20_001 * USDC, 1, _usdc());
         vm.stopPrank();

@@ -96,7 +96,7 @@ abstract contract PlatformFixture is Test {
         pm.grantRole(pm.TRADING_ROLE(), address(trading));
         pool.grantRole(pool.BORROWER_ROLE(), address(trading));
         pool.addSupportedToken(address(usdc), 500);
-        trading.addMarket("BTC/USD", BTC, 20, 500);
+        trading.addMarket("BTC/USD", BTC, 17, 500);
         vm.stopPrank();
     }
 

@@ -11,6 +11,7 @@ import {CrossChainLendingPool} from "../../src/CrossChainLendingPool.sol";
 import {CrossChainReceiver} from "../../src/CrossChainReceiver.sol";
 import {CrossChainVault} from "../../src/CrossChainVault.sol";
 import {DataStreamOracle} from "../../src/DataStreamOracle.sol";
+import {LaunchControl} from "../../src/LaunchControl.sol";
 import {LiquidationEngine} from "../../src/LiquidationEngine.sol";
 import {PerpetualTrading} from "../../src/PerpetualTrading.sol";
 import {PositionManager} from "../../src/PositionManager.sol";
@@ -43,6 +44,7 @@ contract ProxiesTest is Test {
     address internal engineAddr = makeAddr("engine");
     address internal poolAddr = makeAddr("pool");
     bytes32 internal constant FEED = keccak256("BTC/USD");
+    uint256 internal constant LAUNCH_MARKET = 7;
 
     Module[] internal modules;
 
@@ -96,10 +98,19 @@ contract ProxiesTest is Test {
             name: "PerpetualTrading",
             proxy: address(PlatformDeployer.deployPerpetualTrading(poolAddr, oracleAddr, engineAddr, admin)),
             init: abi.encodeCall(PerpetualTrading.initialize, (poolAddr, oracleAddr, engineAddr, admin)),
-            setCall: abi.encodeCall(PerpetualTrading.addMarket, ("BTC/USD", FEED, 20, 500)),
+            setCall: abi.encodeCall(PerpetualTrading.addMarket, ("BTC/USD", FEED, 17, 500)),
             getCall: abi.encodeCall(PerpetualTrading.getMarket, (1)),
             member: 9, // liquidationEngine
             memberValue: engineAddr
+        }));
+        _add(Module({
+            name: "LaunchControl",
+            proxy: address(PlatformDeployer.deployLaunchControl(admin, LAUNCH_MARKET)),
+            init: abi.encodeCall(LaunchControl.initialize, (admin, LAUNCH_MARKET)),
+            setCall: abi.encodeCall(LaunchControl.setAllowlisted, (token, true)),
+            getCall: abi.encodeCall(LaunchControl.isAllowlisted, (token)),
+            member: 1, // launchMarketId
+            memberValue: address(uint160(LAUNCH_MARKET))
         }));
         _add(Module({
             name: "CrossChainReceiver",
@@ -124,6 +135,7 @@ contract ProxiesTest is Test {
         if (i == 3) return address(new CrossChainLendingPool());
         if (i == 4) return address(new LiquidationEngine());
         if (i == 5) return address(new PerpetualTrading());
+        if (i == 6) return address(new LaunchControl());
         return address(new CrossChainReceiver(router));
     }
 
@@ -240,6 +252,7 @@ contract ProxiesTest is Test {
         assertEq(_location("LiquidationEngine"), 0x5b27d0f659476a4dc7a0857e3b204b234441d4b5dea237d5578d313b978cf500);
         assertEq(_location("PerpetualTrading"), 0xe1cb051e77297f7ca06ae8f306c6715358a889afe608372a8ee6f2244c765800);
         assertEq(_location("CrossChainReceiver"), 0x86a759474bbbdf20ad159c67d1cdf75f22a102b81459c3986ce70dcd98ad7900);
+        assertEq(_location("LaunchControl"), 0x9426d9a0d71a82566db68a9b29371be3f0a4dbfdc02e53ec9143877b8c21ed00);
     }
 
     /// @dev The constants in the sources are the literals above (read from the files, so a typo in one fails here).

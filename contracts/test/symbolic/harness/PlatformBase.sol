@@ -50,7 +50,7 @@ abstract contract PlatformBase is SequenceHarness {
         pm.grantRole(pm.TRADING_ROLE(), address(trading));
         pool.grantRole(pool.BORROWER_ROLE(), address(trading));
         pool.addSupportedToken(address(usdc), 500);
-        trading.addMarket("BTC/USD", BTC, 20, 500);
+        trading.addMarket("BTC/USD", BTC, 17, 500);
     }
 
     function _supply(uint256 amount) internal returns (uint256 shares) {
