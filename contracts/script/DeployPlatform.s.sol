@@ -12,17 +12,33 @@ import {CrossChainLendingPool} from "../src/CrossChainLendingPool.sol";
 import {LiquidationEngine} from "../src/LiquidationEngine.sol";
 import {PerpetualTrading} from "../src/PerpetualTrading.sol";
 import {CrossChainReceiver} from "../src/CrossChainReceiver.sol";
+import {LaunchControl} from "../src/LaunchControl.sol";
+import {PlatformAccessUpgradeable} from "../src/access/PlatformAccessUpgradeable.sol";
+import {IAccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
+import {Safe} from "@safe-global/safe-contracts/contracts/Safe.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {MockUSDC} from "../test/mocks/MockUSDC.sol";
 import {PlatformDeployer} from "./PlatformDeployer.sol";
+import {SafeMultisig} from "./SafeMultisig.sol";
+import {LocalAutomationRegistrar, LocalAutomationRegistry} from "./local/LocalAutomation.sol";
 
 /// @title DeployPlatform
 /// @notice Deploys the platform in the design's order with its post-deployment configuration, twice: an
 ///         "Ethereum" and a "Polygon" stack on ONE EVM, linked through Chainlink Local's CCIPLocalSimulator
 ///         (one chain selector; the router delivers inside ccipSend; docs/platform.md §4). USDC is a 6-decimal mock;
-///         each feed's AggregatorV3 fallback is a MockV3Aggregator. The deployer is admin, guardian, price updater
-///         and liquidator (replace with multisig / bot / Automation forwarder outside local runs).
-///         Every module is a UUPS implementation behind an ERC-1967 proxy (PlatformDeployer); the addresses printed
-///         are the proxies'. Key: env PRIVATE_KEY, default anvil's account 0.
+///         each feed's AggregatorV3 fallback is a MockV3Aggregator.
+///         Security finalization (design §5) and launch (§9), per stack: a Safe (Safe's own contracts, 2-of-3 owners)
+///         receives every admin and guardian role: `run` grants it the guardian role, drops the deployer's and begins
+///         each module's two-step admin transfer; `acceptAdmin`, once the 1-day delay has passed, has the Safe accept
+///         (signed by two owners). A LaunchControl starts the stack in Phase 1 (allowlisted traders, BTC/USD only, at
+///         most 10x, capped withdrawals, no CCIP); the liquidation upkeep is registered with Automation (local registry
+///         and registrar stand-ins, Chainlink's own AutomationForwarder), funded with LINK, and the engine accepts
+///         performUpkeep from its forwarder only. The deployer keeps operational roles only (price updater, liquidator
+///         bot, message operator). Every module is a UUPS implementation behind an ERC-1967 proxy (PlatformDeployer);
+///         the addresses printed are the proxies'. Keys: env PRIVATE_KEY (deployer), default anvil's account 0; the
+///         Safe owners are anvil's accounts 1-3 and the Automation node anvil's account 4 (local runs only).
+///         With env DEPLOYMENT_FILE set, `run` writes the addresses there (JSON) and `acceptAdmin` reads them.
 contract DeployPlatform is Script {
     uint256 internal constant ANVIL_KEY0 = 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80;
     bytes32 public constant BTC_FEED = keccak256(abi.encodePacked("BTC/USD"));
@@ -31,6 +47,16 @@ contract DeployPlatform is Script {
     address public constant BTC_ADDRESS = address(uint160(uint256(keccak256("platform.asset.BTC"))));
     address public constant ETH_ADDRESS = address(uint160(uint256(keccak256("platform.asset.ETH"))));
     uint256 public constant LINK_PER_CONTRACT = 100 ether;
+    /// @notice anvil's accounts 1-3 (Safe owners, 2 of 3 sign) and 4 (the local Automation node's transmitter key).
+    uint256 internal constant OWNER_KEY1 = 0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d;
+    uint256 internal constant OWNER_KEY2 = 0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a;
+    uint256 internal constant OWNER_KEY3 = 0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6;
+    uint256 internal constant NODE_KEY = 0x47e179ec197488593b187f80a17eb16ed3f92b1ffd4f71bb33a2e9d26b5b1c6d;
+    uint256 public constant SAFE_THRESHOLD = 2;
+    uint32 public constant UPKEEP_GAS_LIMIT = 500_000;
+    uint96 public constant UPKEEP_FUNDING = 10 ether; // LINK: more than 3x the registry's minimum for that gas
+    uint256 public constant PHASE1_PER_WITHDRAWAL = 10_000e6; // USDC
+    uint256 public constant PHASE1_PER_DAY = 100_000e6;
 
     struct Stack {
         DataStreamOracle oracle;
@@ -40,6 +66,10 @@ contract DeployPlatform is Script {
         LiquidationEngine engine;
         PerpetualTrading trading;
         CrossChainReceiver receiver;
+        LaunchControl launch;
+        Safe safe;
+        uint256 upkeepId;
+        address forwarder;
     }
 
     struct Deployment {
@@ -51,6 +81,9 @@ contract DeployPlatform is Script {
         MockUSDC usdc;
         MockV3Aggregator btcFallback;
         MockV3Aggregator ethFallback;
+        LocalAutomationRegistry registry;
+        LocalAutomationRegistrar registrar;
+        address automationNode;
         Stack ethereum;
         Stack polygon;
     }
@@ -70,13 +103,135 @@ contract DeployPlatform is Script {
         d.btcFallback = new MockV3Aggregator(8, 50_000e8);
         d.ethFallback = new MockV3Aggregator(8, 3_000e8);
         address verifierProxy = address(new MockVerifierProxy());
+        _deployAutomation(d);
+        SafeMultisig.Factory memory safes = SafeMultisig.deployFactory();
 
         d.ethereum = _deployStack(d, verifierProxy);
         d.polygon = _deployStack(d, verifierProxy);
         _link(d, d.ethereum, d.polygon);
         _link(d, d.polygon, d.ethereum);
+        _launch(d, d.ethereum, safes, 1);
+        _launch(d, d.polygon, safes, 2);
         vm.stopBroadcast();
         _print(d);
+        _write(d);
+    }
+
+    /// @notice Second step of the handover, once ADMIN_TRANSFER_DELAY has passed: each stack's Safe accepts the
+    ///         admin role of every module, in Safe transactions signed by two of its owners (sent by the deployer).
+    function acceptAdmin() external {
+        string memory json = vm.readFile(vm.envString("DEPLOYMENT_FILE"));
+        vm.startBroadcast(vm.envOr("PRIVATE_KEY", ANVIL_KEY0));
+        _acceptAdmin(json, ".stacks.ethereum");
+        _acceptAdmin(json, ".stacks.polygon");
+        vm.stopBroadcast();
+    }
+
+    /// @notice The same for a deployment held in memory (tests).
+    function acceptAdmin(Deployment memory d) external {
+        _acceptAll(d.ethereum);
+        _acceptAll(d.polygon);
+    }
+
+    function _acceptAdmin(string memory json, string memory stack) internal {
+        Stack memory s;
+        s.safe = Safe(payable(vm.parseJsonAddress(json, string.concat(stack, ".Safe"))));
+        address[] memory modules = new address[](8);
+        string[8] memory names = _moduleNames();
+        for (uint256 i; i < names.length; ++i) {
+            modules[i] = vm.parseJsonAddress(json, string.concat(stack, ".", names[i]));
+        }
+        _accept(s.safe, modules);
+    }
+
+    function _acceptAll(Stack memory s) internal {
+        _accept(s.safe, _modules(s));
+    }
+
+    function _accept(Safe safe, address[] memory modules) internal {
+        for (uint256 i; i < modules.length; ++i) {
+            SafeMultisig.exec(
+                safe, modules[i], abi.encodeCall(IAccessControlDefaultAdminRules.acceptDefaultAdminTransfer, ()), signers()
+            );
+        }
+    }
+
+    /// @notice Two of the three owners' keys (local runs and tests).
+    function signers() public pure returns (uint256[] memory keys) {
+        keys = new uint256[](2);
+        keys[0] = OWNER_KEY1;
+        keys[1] = OWNER_KEY2;
+    }
+
+    function owners() public pure returns (address[] memory list) {
+        list = new address[](3);
+        list[0] = vm.addr(OWNER_KEY1);
+        list[1] = vm.addr(OWNER_KEY2);
+        list[2] = vm.addr(OWNER_KEY3);
+    }
+
+    /// @dev Chainlink Automation, locally: a registry (whose upkeeps get Chainlink's AutomationForwarder) and an
+    ///      auto-approving registrar; the node's transmitter key may perform.
+    function _deployAutomation(Deployment memory d) internal {
+        d.registry = new LocalAutomationRegistry(IERC20(d.link));
+        d.registrar = new LocalAutomationRegistrar(IERC20(d.link), d.registry, 1 ether);
+        d.registry.setRegistrar(address(d.registrar));
+        d.automationNode = vm.addr(NODE_KEY);
+        d.registry.setTransmitter(d.automationNode, true);
+    }
+
+    /// @dev Phase 1 launch control, the Automation upkeep, then the handover to the stack's Safe.
+    function _launch(Deployment memory d, Stack memory s, SafeMultisig.Factory memory safes, uint256 salt) internal {
+        s.launch = PlatformDeployer.deployLaunchControl(d.deployer, s.trading.marketIdByName("BTC/USD"));
+        s.launch.grantRole(s.launch.VAULT_ROLE(), address(s.vault));
+        s.launch.setWithdrawalCaps(address(d.usdc), PHASE1_PER_WITHDRAWAL, PHASE1_PER_DAY);
+        s.trading.setLaunchControl(address(s.launch));
+        s.vault.setLaunchControl(address(s.launch));
+        s.engine.setLaunchControl(address(s.launch));
+        s.receiver.setLaunchControl(address(s.launch));
+
+        s.safe = SafeMultisig.deploySafe(safes, owners(), SAFE_THRESHOLD, salt);
+        d.simulator.requestLinkFromFaucet(d.deployer, UPKEEP_FUNDING);
+        IERC20(d.link).approve(address(d.registrar), UPKEEP_FUNDING);
+        s.upkeepId = d.registrar.registerUpkeep(LocalAutomationRegistrar.RegistrationParams({
+            name: "ccperp liquidations",
+            encryptedEmail: "",
+            upkeepContract: address(s.engine),
+            gasLimit: UPKEEP_GAS_LIMIT,
+            adminAddress: address(s.safe),
+            triggerType: 0,
+            checkData: "",
+            triggerConfig: "",
+            offchainConfig: "",
+            amount: UPKEEP_FUNDING
+        }));
+        s.forwarder = d.registry.getForwarder(s.upkeepId);
+        s.engine.setForwarder(s.forwarder);
+
+        address[] memory modules = _modules(s);
+        for (uint256 i; i < modules.length; ++i) {
+            PlatformAccessUpgradeable m = PlatformAccessUpgradeable(modules[i]);
+            m.grantRole(m.GUARDIAN_ROLE(), address(s.safe));
+            m.renounceRole(m.GUARDIAN_ROLE(), d.deployer);
+            m.beginDefaultAdminTransfer(address(s.safe));
+        }
+    }
+
+    function _modules(Stack memory s) internal pure returns (address[] memory m) {
+        m = new address[](8);
+        m[0] = address(s.oracle);
+        m[1] = address(s.positionManager);
+        m[2] = address(s.vault);
+        m[3] = address(s.pool);
+        m[4] = address(s.engine);
+        m[5] = address(s.trading);
+        m[6] = address(s.receiver);
+        m[7] = address(s.launch);
+    }
+
+    function _moduleNames() internal pure returns (string[8] memory) {
+        return ["DataStreamOracle", "PositionManager", "CrossChainVault", "CrossChainLendingPool", "LiquidationEngine",
+            "PerpetualTrading", "CrossChainReceiver", "LaunchControl"];
     }
 
     function _ccip(CCIPLocalSimulator sim) internal view returns (uint64 selector, address router, address link) {
@@ -125,7 +280,8 @@ contract DeployPlatform is Script {
         s.engine.setAssetFeed(BTC_ADDRESS, BTC_FEED);
         s.engine.setLiquidationInterval(30);
         s.engine.authorizeLiquidator(admin);
-        // 6. PerpetualTrading: ETH/USD 100x / 500 bps, BTC/USD 20x / 500 bps, funding 25 ppm/h (0.0025 %/h)
+        // 6. PerpetualTrading: ETH/USD 100x / 85 bps, BTC/USD 17x / 500 bps (each 85 % of the margin at the cap:
+        //    RiskBands), funding 25 ppm/h (0.0025 %/h)
         s.trading =
             PlatformDeployer.deployPerpetualTrading(address(s.pool), address(s.oracle), address(s.engine), admin);
         s.trading.addMarket("ETH/USD", ETH_FEED, 100, 85);
@@ -172,8 +328,41 @@ contract DeployPlatform is Script {
         console2.log("USDC (mock, 6 decimals)", address(d.usdc));
         console2.log("BTC/USD fallback (MockV3Aggregator)", address(d.btcFallback));
         console2.log("ETH/USD fallback (MockV3Aggregator)", address(d.ethFallback));
+        console2.log("Automation registry (local stand-in)", address(d.registry));
+        console2.log("Automation registrar (local stand-in)", address(d.registrar));
         _printStack("Ethereum", d.ethereum);
         _printStack("Polygon", d.polygon);
+    }
+
+    /// @dev The deployment file `verify deployment` and `acceptAdmin` read (only when DEPLOYMENT_FILE is set).
+    function _write(Deployment memory d) internal {
+        string memory path = vm.envOr("DEPLOYMENT_FILE", string(""));
+        if (bytes(path).length == 0) return;
+        string memory root = "deployment";
+        vm.serializeUint(root, "chainId", block.chainid);
+        vm.serializeUint(root, "chainSelector", d.chainSelector);
+        vm.serializeAddress(root, "deployer", d.deployer);
+        vm.serializeAddress(root, "router", d.router);
+        vm.serializeAddress(root, "link", d.link);
+        vm.serializeAddress(root, "usdc", address(d.usdc));
+        vm.serializeAddress(root, "automationRegistry", address(d.registry));
+        vm.serializeAddress(root, "automationRegistrar", address(d.registrar));
+        vm.serializeAddress(root, "automationNode", d.automationNode);
+        string memory stacks = "stacks";
+        vm.serializeString(stacks, "ethereum", _stackJson("ethereum", d.ethereum));
+        string memory both = vm.serializeString(stacks, "polygon", _stackJson("polygon", d.polygon));
+        vm.writeJson(vm.serializeString(root, "stacks", both), path);
+    }
+
+    function _stackJson(string memory key, Stack memory s) internal returns (string memory json) {
+        address[] memory modules = _modules(s);
+        string[8] memory names = _moduleNames();
+        for (uint256 i; i < names.length; ++i) {
+            vm.serializeAddress(key, names[i], modules[i]);
+        }
+        vm.serializeAddress(key, "Safe", address(s.safe));
+        vm.serializeAddress(key, "forwarder", s.forwarder);
+        json = vm.serializeUint(key, "upkeepId", s.upkeepId);
     }
 
     function _printStack(string memory name, Stack memory s) internal pure {
@@ -184,5 +373,8 @@ contract DeployPlatform is Script {
         console2.log(string.concat(name, ".LiquidationEngine"), address(s.engine));
         console2.log(string.concat(name, ".PerpetualTrading"), address(s.trading));
         console2.log(string.concat(name, ".CrossChainReceiver"), address(s.receiver));
+        console2.log(string.concat(name, ".LaunchControl"), address(s.launch));
+        console2.log(string.concat(name, ".Safe (2 of 3)"), address(s.safe));
+        console2.log(string.concat(name, ".upkeep forwarder"), s.forwarder);
     }
 }
