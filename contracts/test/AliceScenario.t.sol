@@ -30,7 +30,10 @@ contract AliceScenario is PlatformFixture {
 
     function setUp() public {
         vm.warp(1_700_000_000);
-        _deployPlatformWithOracle();
+        _deployThroughScript(); // as deployed: Safe-administered, Phase 1 (Alice allowlisted, BTC/USD, 10x)
+        _allowlist(alice);
+        // the story has no funding: the deployment's 25 ppm/h on BTC/USD set to 0 (through the Safe, as any change)
+        _asSafe(address(trading), abi.encodeWithSignature("updateFundingRate(string,int256)", "BTC/USD", int256(0)));
         _supply(lender, LENDER_SUPPLY);
         _fundInsurance(INSURANCE_SEED);
         _deposit(alice, 10_000 * USDC);
@@ -72,8 +75,8 @@ contract AliceScenario is PlatformFixture {
         assertFalse(needed, "no upkeep while the oracle refuses a price");
         uint256[] memory ids = new uint256[](1);
         ids[0] = id;
-        vm.prank(keeper);
-        engine.performUpkeep(abi.encode(ids)); // handed the id anyway: fails, is caught, nothing liquidated
+        vm.prank(automationNode); // a node handing the id anyway, through the registry and forwarder
+        registry.performUpkeep(upkeepId, abi.encode(ids)); // fails inside, is caught, nothing liquidated
         assertTrue(pm.isOpen(id), "cannot be liquidated while the breaker is tripped");
         console2.log("update to 42500 rejected by the 10% circuit breaker; getPrice reverts; upkeep cannot liquidate");
     }
@@ -91,7 +94,8 @@ contract AliceScenario is PlatformFixture {
         assertEq(st.value, 85_000 * USDC);
         assertEq(st.debt, owed);
         assertGt(owed, 90_000 * USDC); // 360 s of 5 %/yr interest
-        assertEq(owed, (90_000 * USDC * pool.currentIndex(address(usdc)) + WAD - 1) / WAD);
+        uint256 idx = pool.currentIndex(address(usdc));
+        assertEq(owed, (90_000 * USDC * idx + p.indexAtBorrow - 1) / p.indexAtBorrow); // rounded up
         assertEq(st.requirement, 4_250 * USDC);
         assertEq(st.healthFactor, 0, "equity is negative");
         _usd("position value at 42500", st.value);
@@ -119,8 +123,8 @@ contract AliceScenario is PlatformFixture {
     }
 
     function _liquidateAndCheck(uint256 id, uint256 owed) internal {
-        // ---- Automation finds and liquidates it
-        (bool upkeepNeeded, bytes memory performData) = engine.checkUpkeep("");
+        // ---- Automation finds and liquidates it: the node's simulation through the registry, then its transaction
+        (bool upkeepNeeded, bytes memory performData) = registry.checkUpkeep(upkeepId);
         assertTrue(upkeepNeeded);
         uint256[] memory found = abi.decode(performData, (uint256[]));
         assertEq(found.length, 1);
@@ -131,8 +135,8 @@ contract AliceScenario is PlatformFixture {
         uint256 onBooks = pool.totalBorrows(address(usdc));
         assertEq(onBooks + 1, owed);
         vm.recordLogs();
-        vm.prank(keeper);
-        engine.performUpkeep(performData);
+        vm.prank(automationNode);
+        assertTrue(registry.performUpkeep(upkeepId, performData), "forwarded");
         Split memory x = _liquidationEvent(id);
         uint256 repaid = x.repaid;
         uint256 covered = x.covered;

@@ -5,14 +5,20 @@ import {PlatformFixture} from "./mocks/PlatformFixture.sol";
 
 /// @notice The design's "simulate 20 % price drops": 50,000 -> 45,000 (exactly the 10 % bound: accepted at once)
 ///         -> 40,000 (11.1 % from 45,000: trips the breaker, accepted after the 300 s cooldown). Positions of
-///         several leverages; after each accepted step Automation liquidates exactly the unhealthy ones.
+///         several leverages; after each accepted step Automation liquidates exactly the unhealthy ones. On the
+///         platform as deployed (DeployPlatform's Ethereum stack: Safe-administered, Phase 1, the four traders
+///         allowlisted through the Safe), liquidated by the Automation node through the registry and forwarder.
 contract PriceDropTest is PlatformFixture {
     address internal carol = makeAddr("carol");
     address internal dave = makeAddr("dave");
 
     function setUp() public {
         vm.warp(1_700_000_000);
-        _deployPlatformWithOracle();
+        _deployThroughScript();
+        _allowlist(alice);
+        _allowlist(bob);
+        _allowlist(carol);
+        _allowlist(dave);
         _supply(lender, 1_000_000 * USDC);
         _fundInsurance(50_000 * USDC);
         _fundCounterparty(100_000 * USDC);
@@ -23,11 +29,7 @@ contract PriceDropTest is PlatformFixture {
     }
 
     function _upkeep() internal returns (uint256 n) {
-        (bool needed, bytes memory data) = engine.checkUpkeep("");
-        if (!needed) return 0;
-        n = abi.decode(data, (uint256[])).length;
-        vm.prank(keeper);
-        engine.performUpkeep(data);
+        return _automationRound();
     }
 
     function test_twentyPercentDropInTwoSteps() public {
