@@ -3,7 +3,7 @@ pragma solidity 0.8.24;
 
 import {console2} from "forge-std/console2.sol";
 import {Vm} from "forge-std/Vm.sol";
-import {PlatformFixture} from "./mocks/PlatformFixture.sol";
+import {DeployedPlatformFixture} from "./mocks/DeployedPlatformFixture.sol";
 import {DataStreamOracle} from "../src/DataStreamOracle.sol";
 import {IPositionManager} from "../src/interfaces/IPlatform.sol";
 
@@ -13,7 +13,7 @@ import {IPositionManager} from "../src/interfaces/IPlatform.sol";
 ///         cooldown; then the price is accepted, Automation finds her position and liquidates it. The position is
 ///         worth 85,000 against 90,000 + interest owed: the pool gets all 85,000, the insurance fund (2,000)
 ///         covers part of the shortfall and the rest is recorded as bad debt; no penalty, nothing back to Alice.
-contract AliceScenario is PlatformFixture {
+contract AliceScenario is DeployedPlatformFixture {
     bytes32 internal constant LIQUIDATED_SIG =
         keccak256("PositionLiquidated(uint256,uint256,uint256,uint256,uint256,uint256,uint256,uint256)");
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.24;
 
-import {PlatformFixture} from "./mocks/PlatformFixture.sol";
+import {DeployedPlatformFixture} from "./mocks/DeployedPlatformFixture.sol";
 
 /// @notice The design's "simulate 20 % price drops": 50,000 -> 45,000 (exactly the 10 % bound: accepted at once)
 ///         -> 40,000 (11.1 % from 45,000: trips the breaker, accepted after the 300 s cooldown). Positions of
 ///         several leverages; after each accepted step Automation liquidates exactly the unhealthy ones. On the
 ///         platform as deployed (DeployPlatform's Ethereum stack: Safe-administered, Phase 1, the four traders
 ///         allowlisted through the Safe), liquidated by the Automation node through the registry and forwarder.
-contract PriceDropTest is PlatformFixture {
+contract PriceDropTest is DeployedPlatformFixture {
     address internal carol = makeAddr("carol");
     address internal dave = makeAddr("dave");
 

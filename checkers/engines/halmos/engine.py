@@ -149,8 +149,10 @@ class HalmosChecker(SequenceChecker):
 
 
 def _build_env() -> dict[str, str]:
+    """halmos's build (and its own, in each check): src/ and the harnesses, not the deployment scripts (script/ is
+    pointed at the harnesses too: a project's scripts can cost more to compile than everything halmos reads)."""
     return toolchain.tool_env() | {"FOUNDRY_OUT": OUT_DIR, "FOUNDRY_CACHE_PATH": CACHE_DIR,
-                                   "FOUNDRY_TEST": SYMBOLIC_DIR, "NO_COLOR": "1"}
+                                   "FOUNDRY_TEST": SYMBOLIC_DIR, "FOUNDRY_SCRIPT": SYMBOLIC_DIR, "NO_COLOR": "1"}
 
 
 def _build_command(root: Path) -> list[str]:

@@ -21,7 +21,7 @@ contract LaunchIntegrity is PerpIntegrityBase {
     uint256 internal constant PER_WITHDRAWAL = 1_000 * USDC;
     uint256 internal constant PER_DAY = 2_500 * USDC;
 
-    // launch: the fixture's (set by _deployThroughScript or by the suite)
+    LaunchControl internal launch;
     CrossChainReceiver internal receiver;
     address internal ccipRouter = makeAddr("receiverRouter");
     address internal remoteVault = makeAddr("remoteVault");
