@@ -97,6 +97,30 @@ SEQUENCE_SPECS = (
         engines=_ENGINES,
         mutants=("M20_LiquidationSkipsBadDebt",),
     ),
+    Spec(
+        id="SEQ-06",
+        title="The design's parameter bands hold on the bytecode: from the deployment's configuration, any call of "
+              "addMarket, addFeed, setCircuitBreaker or setLiquidationInterval with any arguments leaves every "
+              "market (10-100x, maxLeverage x margin 8,000-9,000 bps), feed (heartbeat 91-3,600 s), enabled "
+              "breaker (1-15 %, 60-3,600 s) and the interval (<= 300 s) inside them (halmos: one call, every "
+              "argument)",
+        rationale=(
+            "Security finalization validates liquidation thresholds (80-90 %), leverage limits (10-100x) and the "
+            "breaker; a setter that stores one value outside a band is the configuration the validation was meant "
+            "to rule out (a 100x market at 5 % opens at the liquidation line; a 50 % breaker never trips). These "
+            "setters are the only writers of those fields, so one call from an in-band state is the inductive step."
+        ),
+        severity=Severity.HIGH,
+        category="oracle",
+        contracts=("PerpetualTrading", "DataStreamOracle", "LiquidationEngine"),
+        functions=("PerpetualTrading.addMarket", "DataStreamOracle.addFeed", "DataStreamOracle.setCircuitBreaker",
+                   "LiquidationEngine.setLiquidationInterval"),
+        # halmos alone: a random uint256 almost never lands in a band, so a fuzz campaign of these act_ functions
+        # is VACUOUS (measured: act_addMarket never succeeded in 2,048 calls); halmos covers every argument
+        engines=("halmos",),
+        mutants=("M42_MarketThresholdUnbounded", "M43_BreakerAbove15Percent", "M44_HeartbeatInsideFallbackWindow",
+                 "M45_IntervalUnbounded"),
+    ),
 )
 
 DEPLOY_SPEC = "DEPLOY-01"

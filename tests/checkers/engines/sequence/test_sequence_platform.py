@@ -47,7 +47,7 @@ def test_reverting_setup_violates_deployment_and_leaves_the_sequence_spec_vacuou
     [deploy] = FuzzChecker().check(SEQ[DEPLOY_SPEC], target, 600)
     assert deploy.verdict is Verdict.VIOLATED, deploy.summary
     assert "AlreadySupported" in deploy.evidence.counterexample.explanation
-    assert "4/5 harnesses" in deploy.summary  # SEQ-03's receiver harness needs no pool
+    assert "5/6 harnesses" in deploy.summary  # SEQ-03's receiver harness needs no pool
     [seq] = FuzzChecker().check(SEQ["SEQ-01"], target, 600)
     assert seq.verdict is Verdict.VACUOUS and "set-up reverted" in seq.summary, seq.summary
     [platform_deploy] = FuzzChecker().check(SEQ[DEPLOY_SPEC], platform_copy(None), 600)
