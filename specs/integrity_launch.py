@@ -20,12 +20,13 @@ _L = "LaunchControl"
 _spec = partial(integrity_spec, _L, "access")
 
 SPECS = (
-    _spec("INT-LAUNCH-01", "The launch phase only moves forward: advancePhase goes 1 -> 2 -> 3 one step at a time "
+    _spec("INT-LAUNCH-01", "The launch phase only moves forward: initialize starts it in Phase 1, advancePhase goes "
+                           "1 -> 2 -> 3 one step at a time "
                            "(PhaseAdvanced, phase() reports it); a skip, a repeat, a step back or past 3 is refused "
                            "with the current phase; admin only",
           "A phase that can be skipped opens full leverage and cross-chain transfers before the platform has run "
           "one day under watch; one that can go back strands cross-chain messages already in flight.",
-          ("advancePhase", "phase"), Severity.HIGH),
+          ("initialize", "advancePhase", "phase"), Severity.HIGH),
     _spec("INT-LAUNCH-02", "Phase 1: only allowlisted traders open positions, only on the launch market, at most "
                            "10x (each refused with its reason); Phase 2: every trader, every configured market, "
                            "the market's full leverage; the allowlist and launch market are the admin's, the "

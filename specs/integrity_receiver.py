@@ -71,4 +71,9 @@ SPECS = (
           "silently drops every message's data.", ("supportsInterface", "getFailedMessage", "messageStatus",
                                                         "initialize", "vault", "positionManager", "liquidationEngine"),
           Severity.MEDIUM),
+    _spec("INT-RECV-11", "setLaunchControl wires the stack's LaunchControl (launchControl reports it, "
+                         "LaunchControlSet), after which deliveries before Phase 3 are kept pending "
+                         "(MessageAwaitingLaunch); unwired the receiver processes them; zero refused; admin only",
+          "A receiver left unwired processes cross-chain transfers from the first day of a launch that was meant "
+          "to keep them off for a week.", ("setLaunchControl", "launchControl"), Severity.HIGH, "ccip"),
 )

@@ -81,4 +81,9 @@ SPECS = (
           "The views are what trading, the receiver and users act on; they must agree with what the state-changing "
           "functions did (Certora view-consistency rules).", ("collateralOf", "totalCollateral"),
           Severity.CRITICAL),
+    _spec("INT-VAULT-13", "setLaunchControl wires the stack's LaunchControl (launchControl reports it, "
+                          "LaunchControlSet), after which its Phase 1 withdrawal caps apply; unwired the vault is "
+                          "launched (no caps); zero refused; admin only",
+          "A vault left unwired at launch has no Phase 1 caps at all; one a stranger can rewire has none either.",
+          ("setLaunchControl", "launchControl"), Severity.HIGH, "access"),
 )

@@ -15,7 +15,7 @@ import pytest
 
 from checkers import toolchain
 from checkers.engines.props import naming
-from specs import integrity_access, integrity_oracle, integrity_receiver, integrity_vault
+from specs import integrity_access, integrity_launch, integrity_oracle, integrity_receiver, integrity_vault
 
 CONTRACTS = Path(toolchain.PLATFORM_PROJECT)
 
@@ -25,6 +25,7 @@ CASES = (
     (integrity_receiver, "CrossChainReceiver", "src/CrossChainReceiver.sol", "RecvIntegrity"),
     (integrity_oracle, "DataStreamOracle", "src/DataStreamOracle.sol", "OrclIntegrity"),
     (integrity_access, "PlatformAccessUpgradeable", "src/access/PlatformAccessUpgradeable.sol", "AccIntegrity"),
+    (integrity_launch, "LaunchControl", "src/LaunchControl.sol", "LaunchIntegrity"),
 )
 
 _DECL = re.compile(r"\bfunction\s+(\w+)\s*\(([^)]*)\)([^{;]*)", re.S)

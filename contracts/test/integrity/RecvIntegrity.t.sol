@@ -21,6 +21,7 @@ import {PlatformAccessUpgradeable} from "../../src/access/PlatformAccessUpgradea
 import {MockUSDC} from "../mocks/MockUSDC.sol";
 import {P1MockPositionManager, P1MockLiquidationEngine} from "../mocks/P1Mocks.sol";
 import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
+import {LaunchControl} from "../../src/LaunchControl.sol";
 
 /// @notice What CrossChainReceiver must achieve (specs/integrity_receiver.py, INT-RECV-*): every message type from an
 ///         allowlisted (chain, sender) reaches its handler with its fields (an asset deposit is credited in the real
@@ -555,5 +556,40 @@ contract RecvIntegrity is Test {
         receiver.initialize(who, who, who, who);
         assertEq(address(receiver.vault()), address(vault), "wiring unchanged");
         assertTrue(receiver.hasRole(receiver.OPERATOR_ROLE(), admin), "operator from initialize");
+    }
+
+    // ---------------------------------------------------------------- INT-RECV-11 launch control wiring
+
+    event LaunchControlSet(address indexed launchControl);
+    event MessageAwaitingLaunch(bytes32 indexed messageId);
+
+    /// unwired the receiver processes a delivery; wired to a Phase 1 LaunchControl the next one is kept pending and
+    /// credits nothing; zero and strangers refused
+    function test_INT_RECV_11_launchControlWiring(uint256 amount) public {
+        amount = bound(amount, 1, MAX_AMOUNT);
+        Client.Any2EVMMessage memory first = _assetMsg(MessageType.ASSET_DEPOSIT, alice, amount, amount);
+        _deliver(first);
+        assertEq(vault.collateralOf(alice, address(usdc)), amount, "unwired: processed");
+
+        vm.startPrank(admin);
+        LaunchControl launch = PlatformDeployer.deployLaunchControl(admin, 1);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
+        receiver.setLaunchControl(address(0));
+        vm.expectEmit(true, false, false, false, address(receiver));
+        emit LaunchControlSet(address(launch));
+        receiver.setLaunchControl(address(launch));
+        vm.stopPrank();
+        assertEq(address(receiver.launchControl()), address(launch), "reported");
+        Client.Any2EVMMessage memory second = _assetMsg(MessageType.ASSET_DEPOSIT, bob, amount, amount);
+        vm.expectEmit(true, false, false, false, address(receiver));
+        emit MessageAwaitingLaunch(second.messageId);
+        _deliver(second);
+        assertEq(_status(second.messageId), uint8(CrossChainReceiver.MessageStatus.Pending), "kept");
+        assertEq(vault.collateralOf(bob, address(usdc)), 0, "Phase 1: not credited");
+        vm.prank(stranger);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0))
+        );
+        receiver.setLaunchControl(stranger);
     }
 }

@@ -17,6 +17,8 @@ import {MessageType} from "../../src/CrossChainReceiver.sol";
 import {PlatformAccessUpgradeable} from "../../src/access/PlatformAccessUpgradeable.sol";
 import {MockUSDC} from "../mocks/MockUSDC.sol";
 import {PlatformDeployer} from "../../script/PlatformDeployer.sol";
+import {LaunchControl} from "../../src/LaunchControl.sol";
+import {ILaunchControl} from "../../src/interfaces/IPlatform.sol";
 
 /// @notice What each CrossChainVault function must achieve (specs/integrity_vault.py, INT-VAULT-*): the effect of a
 ///         successful call on the books (collateralOf, totalCollateral) and the balances, to the unit; liveness for
@@ -687,5 +689,44 @@ contract VaultIntegrity is Test {
         new ERC1967Proxy(impl, abi.encodeCall(CrossChainVault.initialize, (address(0), address(link), admin)));
         vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
         new ERC1967Proxy(impl, abi.encodeCall(CrossChainVault.initialize, (address(router), address(0), admin)));
+    }
+
+    // ---------------------------------------------------------------- INT-VAULT-13 launch control wiring
+
+    event LaunchControlSet(address indexed launchControl);
+
+    /// unwired the vault is launched (a withdrawal of any size); wired to a Phase 1 LaunchControl its caps apply
+    /// (above the per-withdrawal cap refused, within it paid); zero and strangers refused
+    function test_INT_VAULT_13_launchControlWiring(uint256 amount) public {
+        amount = bound(amount, 2, MAX_AMOUNT / 4);
+        _deposit(alice, 4 * amount);
+        assertEq(address(vault.launchControl()), address(0), "unwired");
+        vm.prank(alice);
+        vault.withdrawCollateral(address(usdc), amount);
+        assertEq(usdc.balanceOf(alice), amount, "launched: uncapped");
+
+        vm.startPrank(admin);
+        LaunchControl launch = PlatformDeployer.deployLaunchControl(admin, 1);
+        launch.grantRole(launch.VAULT_ROLE(), address(vault));
+        launch.setWithdrawalCaps(address(usdc), amount - 1, 10 * amount);
+        vm.expectRevert(PlatformAccessUpgradeable.ZeroAddress.selector);
+        vault.setLaunchControl(address(0));
+        vm.expectEmit(true, false, false, false, address(vault));
+        emit LaunchControlSet(address(launch));
+        vault.setLaunchControl(address(launch));
+        vm.stopPrank();
+        assertEq(address(vault.launchControl()), address(launch), "reported");
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(ILaunchControl.WithdrawalAboveCap.selector, address(usdc), amount,
+            amount - 1));
+        vault.withdrawCollateral(address(usdc), amount);
+        vault.withdrawCollateral(address(usdc), amount - 1);
+        vm.stopPrank();
+        assertEq(usdc.balanceOf(alice), 2 * amount - 1, "Phase 1: within the cap paid");
+        vm.prank(stranger);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0))
+        );
+        vault.setLaunchControl(stranger);
     }
 }
