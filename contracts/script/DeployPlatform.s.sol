@@ -374,7 +374,7 @@ contract DeployPlatform is Script {
         console2.log(string.concat(name, ".PerpetualTrading"), address(s.trading));
         console2.log(string.concat(name, ".CrossChainReceiver"), address(s.receiver));
         console2.log(string.concat(name, ".LaunchControl"), address(s.launch));
-        console2.log(string.concat(name, ".Safe (2 of 3)"), address(s.safe));
-        console2.log(string.concat(name, ".upkeep forwarder"), s.forwarder);
+        console2.log(string.concat(name, ".Safe"), address(s.safe)); // 2 of 3
+        console2.log(string.concat(name, ".UpkeepForwarder"), s.forwarder);
     }
 }
