@@ -129,7 +129,8 @@ def load_specs() -> tuple[Spec, ...]:
     return load_catalogue()
 
 
-def _selected(config: Config, args: argparse.Namespace) -> list[Spec]:
+def _selected(config: Config, args: argparse.Namespace, also_known=lambda token: False) -> list[Spec]:
+    """The selection (every --only token must name something: _check_only)."""
     from checkers.runner import select_specs
 
     specs = load_specs()
@@ -138,6 +139,7 @@ def _selected(config: Config, args: argparse.Namespace) -> list[Spec]:
         unknown = [i for i in args.spec_ids if i.upper() not in known]
         if unknown:
             raise SpecError(f"unknown spec id {unknown[0]} (see `verify list`)")
+    _check_only(config, specs, also_known)
     if config.engines:
         from checkers.engines import engine_names
 
@@ -151,12 +153,24 @@ def _selected(config: Config, args: argparse.Namespace) -> list[Spec]:
     return selected
 
 
+def _check_only(config: Config, specs: list[Spec] | tuple[Spec, ...], also_known=lambda token: False) -> None:
+    """An --only token that names nothing (and that `also_known` does not claim) is an error, not silently dropped
+    beside tokens that do match."""
+    from checkers.runner import only_matches
+
+    for token in config.only or ():
+        if not also_known(token) and not any(only_matches(token, s) for s in specs):
+            raise SpecError(f"--only {token}: names no spec id, id prefix or category (see `verify list`)")
+
+
 def cmd_list(config: Config, args: argparse.Namespace) -> int:
     from checkers.mutants import load_mutants
     from checkers.runner import select_specs
     from reports.console import print_catalogue
 
-    specs = select_specs(load_specs(), config)
+    specs = load_specs()
+    _check_only(config, specs)
+    specs = select_specs(specs, config)
     mutants = load_mutants()
     names = {s.id: sorted(set(s.mutants) | {m.name for m in mutants.values() if s.id in m.breaks}) for s in specs}
     print_catalogue(specs, names, len(mutants), _console())  # titles escaped: ORCL-04's "[min, max]" shows

@@ -114,10 +114,11 @@ def _selected(config: Config, args: argparse.Namespace) -> list[Spec]:
     from checkers import cli
     from checkers.errors import SpecError
 
+    certificate_token = lambda t: t.upper().startswith(("UPG", "EQV")) or t.lower() == "upgrade"  # noqa: E731
     try:
-        return cli._selected(config, args)
+        return cli._selected(config, args, also_known=certificate_token)
     except SpecError:
-        if config.only and all(t.upper().startswith(("UPG", "EQV")) or t.lower() == "upgrade" for t in config.only):
+        if config.only and all(certificate_token(t) for t in config.only):
             return []
         raise
 

@@ -72,14 +72,18 @@ def select_specs(specs: Sequence[Spec], config: Config) -> list[Spec]:
     """--only (ids, id prefixes or categories) and --engines (specs with at least one selected engine)."""
     selected = list(specs)
     if config.only:
-        wanted = {w.upper() for w in config.only}
-        selected = [s for s in selected if s.id.upper() in wanted or s.id.split("-")[0] in wanted
-                    or s.category.upper() in wanted]
+        selected = [s for s in selected if any(only_matches(w, s) for w in config.only)]
     if config.engines:
         selected = [s for s in selected if set(s.engines) & set(config.engines)]
     if config.project is not None:
         selected = [s for s in selected if s.generic]
     return selected
+
+
+def only_matches(token: str, spec: Spec) -> bool:
+    """An --only token names `spec`: its id, a leading part of its id (LIQ, INT-LAUNCH) or its category."""
+    token = token.upper()
+    return spec.id.upper() == token or spec.id.upper().startswith(token + "-") or spec.category.upper() == token
 
 
 def plan(specs: Iterable[Spec], target: Target, config: Config, hasher: TargetHasher | None = None) -> list[PlannedCheck]:

@@ -59,6 +59,14 @@ def test_engines_and_only_filters(env) -> None:
     assert env.ran()[-1] == "fake FIX-01 platform" and len(env.ran()) == 2
 
 
+def test_an_only_token_that_names_nothing_is_an_error(env, capsys) -> None:
+    # beside a token that matches, a typo must not be dropped silently (the run would check less than asked)
+    assert cli.main([*env.argv("all"), "--only", "FIX-01,FIX-9"]) == 2
+    assert "--only FIX-9: names no spec id, id prefix or category" in capsys.readouterr().err
+    assert env.ran() == []
+    assert cli.main([*env.argv("list"), "--only", "BOGUS"]) == 2
+
+
 def test_list_shows_the_catalogue(env, capsys) -> None:
     assert cli.main(env.argv("list")) == 0
     out = capsys.readouterr().out

@@ -159,3 +159,9 @@ def test_engines_start_fastest_first_manticore_last() -> None:
 
     names = ["manticore", "unregistered", "halmos", "z3", "fuzz", "slither"]
     assert sorted(names, key=engine_rank) == ["z3", "slither", "fuzz", "halmos", "manticore", "unregistered"]
+
+
+def test_only_matches_ids_leading_parts_of_ids_and_categories() -> None:
+    launch = dataclasses.replace(spec("INT-LAUNCH-02"), category="access")
+    assert all(runner.only_matches(t, launch) for t in ("INT-LAUNCH-02", "int-launch", "INT", "access"))
+    assert not any(runner.only_matches(t, launch) for t in ("INT-LAUNCH-0", "LAUNCH", "INT-LAUNCH-02-x", "ccip"))
