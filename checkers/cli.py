@@ -10,6 +10,7 @@
   verify baseline               write contracts/upgrade-baseline.json (storage layouts, selectors) from the platform
   verify diff --base REF        layouts, selectors and every spec's verdict: platform at REF vs the working tree
   verify merge PATH...          join the results.json of `--shard K/N` runs into one set of reports
+  verify deployment --rpc-url URL --deployment FILE   a live deployment against the launch checklist (read-only)
 
 Exit codes: see checkers.results (0 pass, 1 violated, 2 usage/input error, 3 inconclusive under --strict).
 User errors print one line (`verify: error: ...`) and never a traceback.
@@ -81,7 +82,8 @@ def _main(argv: list[str]) -> int:
     if args.command == "check":
         config = _with(config, only=tuple(args.spec_ids))
     handler = {"all": cmd_all, "list": cmd_list, "check": cmd_all, "mutants": cmd_mutants, "report": cmd_report,
-               "baseline": cmd_baseline, "diff": cmd_diff, "mutate": cmd_mutate, "merge": cmd_merge}[args.command]
+               "baseline": cmd_baseline, "diff": cmd_diff, "mutate": cmd_mutate, "merge": cmd_merge,
+               "deployment": cmd_deployment}[args.command]
     return int(handler(config, args))
 
 
@@ -298,6 +300,12 @@ def _finish(results: RunResults, config: Config) -> int:
     print_summary(results, console)
     console.print(f"[dim]reports: {', '.join(str(p) for p in paths)}[/]")
     return int(results.exit_code())
+
+
+def cmd_deployment(config: Config, args: argparse.Namespace) -> int:
+    from checkers.deployment.command import run_deployment
+
+    return run_deployment(config, args)
 
 
 def cmd_all(config: Config, args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
     "baseline": ("project", "platform"),
     "diff": (*_RUN, "project"),  # the platform (or --project) against itself at a git ref
     "merge": ("out", "format", "strict"),  # joins shards' results.json: nothing runs
+    "deployment": ("out", "format", "strict"),  # reads a live deployment: no spec selection, no engines
 }
 
 DESCRIPTIONS: dict[str, tuple[str, str]] = {  # name -> (one-line help in `verify -h`, description in `verify X -h`)
@@ -69,12 +70,18 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {  # name -> (one-line help in `verif
               "Join the results.json of `verify all --shard K/N` runs (shards 1..N of one plan: same catalogue, "
               "selection, source commit and settings) into the reports of one run: per-spec verdicts and the "
               "exit code are recomputed over every shard's findings."),
+    "deployment": ("check a live deployment against the launch checklist (read-only)",
+                   "Read a live deployment (--rpc-url, --deployment: the file tools/deploy_local.sh writes) and check "
+                   "the launch checklist: roles held by each stack's Safe and no EOA, parameters in the design's "
+                   "bands, every module pausable by its guardian (simulated on an anvil fork, never sent), the "
+                   "Automation upkeep registered, funded 3x and forwarder-only, CCIP lanes allowlisted both ways with "
+                   "fees quoted, and the launch phase. Each failed item names its fix."),
 }
 
 EPILOG = ("exit codes: 0 pass, 1 some spec VIOLATED, 2 usage or input error, "
           "3 UNKNOWN/VACUOUS/ERROR (or nothing checked) under --strict")
 _NO_GATE = "exit codes: 0 done, 2 usage or input error"
-GATED = ("all", "check", "mutants", "report", "diff", "merge")  # exit with the gate's code (checkers.results.gate)
+GATED = ("all", "check", "mutants", "report", "diff", "merge", "deployment")  # exit with the gate's code (checkers.results.gate)
 
 
 class Parser(argparse.ArgumentParser):
@@ -203,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--mutant", metavar="NAME",
                                  help="the platform with this mutant in place (see `verify list`) as the new version: "
                                       "would the diff catch that upgrade?")
+        if name == "deployment":
+            command.add_argument("--rpc-url", required=True, metavar="URL", help="JSON-RPC endpoint of the chain")
+            command.add_argument("--deployment", required=True, metavar="FILE",
+                                 help="the deployment file (contracts/deployments/local.json after deploy_local.sh)")
         if name == "merge":
             command.add_argument("inputs", nargs="+", metavar="PATH",
                                  help="results.json files of the shards, or directories holding one")
