@@ -26,6 +26,9 @@ _MESSAGE = [{"name": "receiver", "type": "bytes"}, {"name": "data", "type": "byt
             {"name": "feeToken", "type": "address"}, {"name": "extraArgs", "type": "bytes"}]
 SAFE_ABI = [_fn("getOwners", [], ["address[]"]), _fn("getThreshold", [], ["uint256"])]
 REGISTRY_ABI = [_fn("getUpkeep", [("uint256", "id")], ["address", "uint32", "address", "uint96", "address"]),
+                {**_fn("checkUpkeep", [("uint256", "id")], ["bool", "bytes"]), "stateMutability": "nonpayable"},
+                {**_fn("performUpkeep", [("uint256", "id"), ("bytes", "data")], ["bool"]),
+                 "stateMutability": "nonpayable"},
                 _fn("getBalance", [("uint256", "id")], ["uint96"]), _fn("getMinBalance", [("uint256", "id")], ["uint96"]),
                 _fn("getForwarder", [("uint256", "id")], ["address"])]
 ROUTER_ABI = [_fn("getFee", [("uint64", "selector"), ("tuple", "message")], ["uint256"], {"tuple": _MESSAGE})]

@@ -51,7 +51,7 @@ contract DeployPlatform is Script {
     uint256 internal constant OWNER_KEY1 = 0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d;
     uint256 internal constant OWNER_KEY2 = 0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a;
     uint256 internal constant OWNER_KEY3 = 0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6;
-    uint256 internal constant NODE_KEY = 0x47e179ec197488593b187f80a17eb16ed3f92b1ffd4f71bb33a2e9d26b5b1c6d;
+    uint256 internal constant NODE_KEY = 0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a;
     uint256 public constant SAFE_THRESHOLD = 2;
     uint32 public constant UPKEEP_GAS_LIMIT = 500_000;
     uint96 public constant UPKEEP_FUNDING = 10 ether; // LINK: more than 3x the registry's minimum for that gas

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
+from web3 import Web3
 
 from checkers import cli, toolchain
+from checkers.deployment.automation_node import ANVIL_KEY4, run_round
 from checkers.deployment.chain import Chain
 from checkers.deployment.file import MODULES, load
 from checkers.processes import kill_tree
@@ -179,3 +181,43 @@ def test_bad_input_is_one_line(deployed, tmp_path, capsys) -> None:
     assert cli.main(["deployment", "--rpc-url", rpc, "--deployment", str(bad), "--out", str(tmp_path / "o")]) == 2
     assert "missing 'chainId'" in capsys.readouterr().err
     assert not (tmp_path / "o" / "results.json").exists()
+
+
+_MOCK_USDC = [{"type": "function", "name": n, "stateMutability": "nonpayable", "outputs": [],
+               "inputs": [{"name": "a", "type": "address"}, {"name": "b", "type": "uint256"}]}
+              for n in ("mint", "approve")]
+
+
+def test_the_automation_node_liquidates_through_the_forwarder(deployed) -> None:
+    """Alice (allowlisted through the Safe) opens 10x BTC/USD at 50,000; at 45,000 she is under water; one round of
+    the node: the registry's checkUpkeep simulated, performUpkeep sent by the node's key, forwarded to the engine."""
+    rpc, file, _ = deployed
+    n = _Node(rpc, file)
+    s, usdc = n.eth, n.w3.eth.contract(address=n.d.usdc, abi=_MOCK_USDC)
+    alice, lender = (Web3.to_checksum_address(a) for a in ("0x" + "a11ce".zfill(40), "0x" + "1e4d".zfill(40)))
+    btc = keccak(b"BTC/USD")
+    snapshot = n.rpc("evm_snapshot")
+    try:
+        n.send(s.safe, "LaunchControl", s.modules["LaunchControl"], "setAllowlisted", alice, True)
+        n.send(n.d.deployer, "DataStreamOracle", s.modules["DataStreamOracle"], "updatePrice", btc, 50_000 * 10**8)
+        for who, spender, amount in ((lender, s.modules["CrossChainLendingPool"], 1_000_000 * 10**6),
+                                     (alice, s.modules["CrossChainVault"], 10_000 * 10**6)):
+            n.rpc("anvil_impersonateAccount", who)
+            n.rpc("anvil_setBalance", who, hex(10**18))
+            for fn, args in (("mint", (who, amount)), ("approve", (spender, amount))):
+                n.w3.eth.wait_for_transaction_receipt(getattr(usdc.functions, fn)(*args).transact({"from": who}))
+        n.send(lender, "CrossChainLendingPool", s.modules["CrossChainLendingPool"], "supply", n.d.usdc, 1_000_000 * 10**6)
+        n.send(alice, "CrossChainVault", s.modules["CrossChainVault"], "depositCollateral", n.d.usdc, 10_000 * 10**6)
+        n.send(alice, "PerpetualTrading", s.modules["PerpetualTrading"], "openPosition", "BTC/USD", 0,
+               100_000 * 10**6, 10, n.d.usdc)
+        trading = n.chain.module("PerpetualTrading", s.modules["PerpetualTrading"])
+        [position] = trading.functions.openPositionIds().call()
+        assert [r.needed for r in run_round(n.chain, n.d, ANVIL_KEY4)] == [False, False], "healthy: nothing to do"
+        n.rpc("evm_increaseTime", 31)
+        n.send(n.d.deployer, "DataStreamOracle", s.modules["DataStreamOracle"], "updatePrice", btc, 45_000 * 10**8)
+        rounds = {r.stack: r for r in run_round(n.chain, n.d, ANVIL_KEY4)}
+        assert rounds["ethereum"].needed and rounds["ethereum"].proposed == 1 and rounds["ethereum"].performed
+        assert not rounds["polygon"].needed
+        assert trading.functions.openPositionIds().call() == [], f"position {position} liquidated"
+    finally:
+        assert n.rpc("evm_revert", snapshot)
