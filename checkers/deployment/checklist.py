@@ -86,8 +86,7 @@ def parameter_bands(chain: Chain, d: Deployment) -> Outcome:
         for feed in oracle.functions.feedIds().call():
             f = oracle.functions.getFeed(feed).call()
             name, heartbeat = f[0], f[2]
-            enabled_breaker = oracle.functions.circuitBreaker(feed).call()
-            deviation, cooldown, enabled = enabled_breaker[0], enabled_breaker[1], enabled_breaker[2]
+            deviation, cooldown, enabled = oracle.functions.circuitBreaker(feed).call()[:3]
             out.seen.append(f"{s.name} {name}: heartbeat {heartbeat} s, breaker "
                             f"{'%d bps / %d s' % (deviation, cooldown) if enabled else 'off'}")
             if not bands.HEARTBEAT.holds(heartbeat):

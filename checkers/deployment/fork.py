@@ -19,7 +19,8 @@ from checkers.processes import kill_tree
 START_TIMEOUT_S = 60
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -27,7 +28,7 @@ def _free_port() -> int:
 
 @contextmanager
 def forked(rpc_url: str) -> Iterator[Chain]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(toolchain.anvil()), "--fork-url", rpc_url, "--host", "127.0.0.1", "--port", str(port),
                              "--disable-code-size-limit", "--silent"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from checkers import cli, toolchain
 from checkers.deployment.automation_node import ANVIL_KEY4, run_round
 from checkers.deployment.chain import Chain
 from checkers.deployment.file import MODULES, load
+from checkers.deployment.fork import free_port
 from checkers.processes import kill_tree
 
 TRADING_NAMESPACE = 0xe1cb051e77297f7ca06ae8f306c6715358a889afe608372a8ee6f2244c765800
@@ -30,18 +30,12 @@ MARKET_MAX_LEVERAGE = 2  # Market.maxLeverage
 REGISTRY_UPKEEPS = 2  # LocalAutomationRegistry._upkeeps
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def deployed(platform_target):
     toolchain.anvil()
     relative = f"deployments/test-{os.getpid()}.json"
     written = toolchain.PLATFORM_PROJECT / relative
-    port = _free_port()
+    port = free_port()
     proc = subprocess.run([str(toolchain.REPO_ROOT / "tools" / "deploy_local.sh"), "--keep"], cwd=toolchain.REPO_ROOT,
                           env=toolchain.tool_env() | {"DEPLOYMENT_FILE": relative, "PORT": str(port)},
                           capture_output=True, text=True, timeout=900)
