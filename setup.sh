@@ -65,6 +65,20 @@ fi
 .venv/bin/pip install --no-input --no-deps --no-build-isolation -q -e . >"$LOGS/pip-project.log" 2>&1 \
   || fail "installing the project into .venv failed (details: $LOGS/pip-project.log)"
 
+# ---- apt side: Prometheus and Alertmanager (the monitor's rules, routes and end-to-end test) ------------
+# Debian's packages (promtool, amtool come with them); their services are not started here. Without root or apt the
+# monitor still works; the tests that need Prometheus say SKIPPED with the reason.
+if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    step "installing Debian's prometheus and prometheus-alertmanager"
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        prometheus prometheus-alertmanager; } >"$LOGS/apt.log" 2>&1 \
+      || fail "apt-get install prometheus prometheus-alertmanager failed (details: $LOGS/apt.log)"
+  else
+    step "not installing prometheus/alertmanager (needs root and apt-get): their tests will be SKIPPED"
+  fi
+fi
+
 # ---- Compilers for users' projects: forge's per-pragma entries for the pinned solc-js releases ---------
 .venv/bin/python -m checkers.compilers >"$LOGS/compilers.log" 2>&1 \
   || fail "preparing the solc-js releases failed: $(tail -1 "$LOGS/compilers.log") (details: $LOGS/compilers.log)"

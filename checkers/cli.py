@@ -11,6 +11,7 @@
   verify diff --base REF        layouts, selectors and every spec's verdict: platform at REF vs the working tree
   verify merge PATH...          join the results.json of `--shard K/N` runs into one set of reports
   verify deployment --rpc-url URL --deployment FILE   a live deployment against the launch checklist (read-only)
+  verify monitor --rpc-url URL --deployment FILE      watch it every block, Prometheus metrics on --listen
 
 Exit codes: see checkers.results (0 pass, 1 violated, 2 usage/input error, 3 inconclusive under --strict).
 User errors print one line (`verify: error: ...`) and never a traceback.
@@ -83,7 +84,7 @@ def _main(argv: list[str]) -> int:
         config = _with(config, only=tuple(args.spec_ids))
     handler = {"all": cmd_all, "list": cmd_list, "check": cmd_all, "mutants": cmd_mutants, "report": cmd_report,
                "baseline": cmd_baseline, "diff": cmd_diff, "mutate": cmd_mutate, "merge": cmd_merge,
-               "deployment": cmd_deployment}[args.command]
+               "deployment": cmd_deployment, "monitor": cmd_monitor}[args.command]
     return int(handler(config, args))
 
 
@@ -306,6 +307,12 @@ def cmd_deployment(config: Config, args: argparse.Namespace) -> int:
     from checkers.deployment.command import run_deployment
 
     return run_deployment(config, args)
+
+
+def cmd_monitor(config: Config, args: argparse.Namespace) -> int:
+    from checkers.monitor.command import run_monitor
+
+    return run_monitor(args)
 
 
 def cmd_all(config: Config, args: argparse.Namespace) -> int:

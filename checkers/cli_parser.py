@@ -35,6 +35,7 @@ COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
     "diff": (*_RUN, "project"),  # the platform (or --project) against itself at a git ref
     "merge": ("out", "format", "strict"),  # joins shards' results.json: nothing runs
     "deployment": ("out", "format", "strict"),  # reads a live deployment: no spec selection, no engines
+    "monitor": (),  # follows a live deployment and serves metrics: no reports
 }
 
 DESCRIPTIONS: dict[str, tuple[str, str]] = {  # name -> (one-line help in `verify -h`, description in `verify X -h`)
@@ -76,6 +77,13 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {  # name -> (one-line help in `verif
                    "bands, every module pausable by its guardian (simulated on an anvil fork, never sent), the "
                    "Automation upkeep registered, funded 3x and forwarder-only, CCIP lanes allowlisted both ways with "
                    "fees quoted, and the launch phase. Each failed item names its fix."),
+    "monitor": ("watch a live deployment every block and serve Prometheus metrics (read-only)",
+                "Follow a live deployment (--rpc-url, --deployment) block by block, read-only, and serve the runtime "
+                "form of the specs as Prometheus metrics on --listen: oracle staleness, deviation and breaker, CCIP "
+                "messages matched by messageId (latency, failures per hour), liquidations attempted and succeeded "
+                "against positions that were liquidatable, position health, pool solvency, bad debt, insurance "
+                "fund, paused modules. Alert rules, Alertmanager routes and the Grafana dashboard are in "
+                "monitoring/ (docs/monitor.md). Runs until interrupted (SIGINT/SIGTERM) or --until-block."),
 }
 
 EPILOG = ("exit codes: 0 pass, 1 some spec VIOLATED, 2 usage or input error, "
@@ -210,10 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--mutant", metavar="NAME",
                                  help="the platform with this mutant in place (see `verify list`) as the new version: "
                                       "would the diff catch that upgrade?")
-        if name == "deployment":
+        if name in ("deployment", "monitor"):
             command.add_argument("--rpc-url", required=True, metavar="URL", help="JSON-RPC endpoint of the chain")
             command.add_argument("--deployment", required=True, metavar="FILE",
                                  help="the deployment file (contracts/deployments/local.json after deploy_local.sh)")
+        if name == "monitor":
+            from checkers.monitor.command import add_arguments as add_monitor_arguments
+
+            add_monitor_arguments(command)
         if name == "merge":
             command.add_argument("inputs", nargs="+", metavar="PATH",
                                  help="results.json files of the shards, or directories holding one")
