@@ -129,43 +129,77 @@ class EquivalenceChecker(Checker):
         return str(test), f"forge test --root {directory}", note
 
     def _run_contract(self, contract_plan: plans.ContractPlan) -> dict[str, Outcome]:
-        started = time.monotonic()
+        """halmos over the contract's selectors, in rounds: when a round runs out of time, the selector halmos was
+        on is UNKNOWN and the others are compared again in a round of their own (one slow selector must not take
+        the verdicts of the rest with it)."""
         selectors = list(contract_plan.selectors)
         ids = [plans.spec_id(contract_plan.contract, s.signature) for s in selectors]
+        out: dict[str, Outcome] = {}
         with tempfile.TemporaryDirectory(prefix="verify-equivalence-") as tmp:
             root = Path(tmp)
-            (root / "test").mkdir()
-            (root / "foundry.toml").write_text(
-                f'[profile.default]\nsrc = "test"\ntest = "test"\nout = "out"\nsolc = "{toolchain.solc()}"\n'
-                f'offline = true\nevm_version = "cancun"\noptimizer = false\n')
-            name = f"Equivalence_{contract_plan.contract}"
-            (root / "test" / f"{name}.t.sol").write_text(
-                harness.render(contract_plan.contract, contract_plan.old_code, contract_plan.new_code, selectors,
-                               contract_plan.old_args, contract_plan.new_args))
-            report = root / "halmos.json"
+            name = self._write_harness(root, contract_plan)
             cmd = [sys.executable, "-m", "checkers.engines.equivalence.halmos_ext", "--root", str(root),
                    "--contract", name, "--storage-layout", "generic", "--loop", str(self.loop),
                    "--solver", "yices", "--solver-timeout-assertion", f"{self.solver_timeout_assertion_s}s"]
             env = toolchain.tool_env()
             env["PYTHONPATH"] = str(toolchain.REPO_ROOT)
+            env["PYTHONUNBUFFERED"] = "1"  # results stream as each check ends: a timed-out round still names its last
             cut_file = root / "cut-paths.txt"
             env[halmos_ext.CUT_PATHS_ENV] = str(cut_file)
-            done = run_bounded([*cmd, "--json-output", str(report)], cwd=root, env=env, timeout_s=CONTRACT_LIMIT_S)
-            elapsed = round(time.monotonic() - started, 2)
-            if done is None:
-                return {i: Outcome(Verdict.UNKNOWN, f"halmos did not finish {contract_plan.contract} within "
-                                   f"{CONTRACT_LIMIT_S:.0f} s", {}, seconds=elapsed) for i in ids}
-            results = _results(report)
-            if results is None:
-                return {i: Outcome(Verdict.ERROR, f"halmos failed: {tail(done.stdout + done.stderr)}", {},
-                                   seconds=elapsed) for i in ids}
-            cut = _cut_paths(cut_file)
-            out = {}
-            for n, (spec, selector) in enumerate(zip(ids, selectors)):
-                out[spec] = _outcome(results.get(n), selector, elapsed, cut.get(n, 0))
-                if out[spec].verdict == Verdict.VIOLATED:
-                    out[spec] = replace(out[spec], state=_state(cmd, n, root, env))
+            pending = list(range(len(selectors)))
+            while pending:
+                started = time.monotonic()
+                report = root / f"halmos-{len(out)}.json"
+                partial: list = []
+                only = "|".join(str(n) for n in pending)
+                done = run_bounded([*cmd, "--function", f"check_({only})\\(", "--json-output", str(report)], cwd=root,
+                                   env=env, timeout_s=CONTRACT_LIMIT_S, partial=partial)
+                elapsed = round(time.monotonic() - started, 2)
+                printed = partial[0].stdout if partial else ""
+                if done is None and not re.search(r"^Running \d+ tests", printed, re.MULTILINE):
+                    out.update({ids[n]: Outcome(Verdict.UNKNOWN, f"halmos did not start comparing "
+                                                f"{contract_plan.contract} within {CONTRACT_LIMIT_S:.0f} s", {},
+                                                seconds=elapsed) for n in pending})
+                    break
+                if done is None:
+                    stuck = _unfinished(pending, printed)
+                    out[ids[stuck]] = Outcome(Verdict.UNKNOWN, f"halmos did not finish {selectors[stuck].signature} "
+                                              f"within {CONTRACT_LIMIT_S:.0f} s (the contract's other selectors are "
+                                              f"compared without it)", {}, seconds=elapsed)
+                    pending.remove(stuck)
+                    continue
+                results = _results(report)
+                if results is None:
+                    out.update({ids[n]: Outcome(Verdict.ERROR, f"halmos failed: {tail(done.stdout + done.stderr)}",
+                                                {}, seconds=elapsed) for n in pending})
+                    break
+                cut = _cut_paths(cut_file)
+                for n in pending:
+                    out[ids[n]] = _outcome(results.get(n), selectors[n], elapsed, cut.get(n, 0))
+                    if out[ids[n]].verdict == Verdict.VIOLATED:
+                        out[ids[n]] = replace(out[ids[n]], state=_state(cmd, n, root, env))
+                pending = []
         return out
+
+    @staticmethod
+    def _write_harness(root: Path, contract_plan: plans.ContractPlan) -> str:
+        (root / "test").mkdir()
+        (root / "foundry.toml").write_text(
+            f'[profile.default]\nsrc = "test"\ntest = "test"\nout = "out"\nsolc = "{toolchain.solc()}"\n'
+            f'offline = true\nevm_version = "cancun"\noptimizer = false\n')
+        name = f"Equivalence_{contract_plan.contract}"
+        (root / "test" / f"{name}.t.sol").write_text(
+            harness.render(contract_plan.contract, contract_plan.old_code, contract_plan.new_code,
+                           contract_plan.selectors, contract_plan.old_args, contract_plan.new_args))
+        return name
+
+
+def _unfinished(pending: list[int], printed: str) -> int:
+    """The check halmos was running when its round ran out: the first pending one, in halmos's order (by name),
+    with no result line in what it printed."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", printed)
+    ended = {int(n) for n in re.findall(r"^\[(?:PASS|FAIL|TIMEOUT|ERROR)\] check_(\d+)\(", text, re.MULTILINE)}
+    return min((n for n in pending if n not in ended), key=lambda n: f"check_{n}(", default=pending[0])
 
 
 def _state(cmd: list[str], n: int, root: Path, env: dict[str, str]) -> model.State | None:

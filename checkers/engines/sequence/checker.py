@@ -57,8 +57,10 @@ class Completed:
     stderr: str
 
 
-def run_bounded(cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout_s: float) -> Completed | None:
-    """Run `cmd` in its own session under a wall budget; return None on timeout.
+def run_bounded(cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout_s: float,
+                partial: list[Completed] | None = None) -> Completed | None:
+    """Run `cmd` in its own session under a wall budget; return None on timeout (what it printed until then is
+    appended to `partial`, when given: a tool that reports as it goes has not lost everything).
 
     The session is logged with the runner (processes.track) so a killed or dying worker never leaves it behind,
     and whatever the tool leaves running in its session when it exits or times out (solvers, forge children,
@@ -70,9 +72,11 @@ def run_bounded(cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeou
         out, err = proc.communicate(timeout=max(timeout_s, 0.001))
     except BaseException as exc:  # the budget ran out, or the worker is being interrupted
         processes.kill_tree(proc.pid)
-        proc.communicate()
+        out, err = proc.communicate()
         processes.kill_session(proc.pid, started)
         if isinstance(exc, subprocess.TimeoutExpired):
+            if partial is not None:
+                partial.append(Completed(-1, out or "", err or ""))
             return None
         raise
     processes.kill_session(proc.pid, started)  # the leader exited: its solvers and children must not linger
