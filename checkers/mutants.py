@@ -187,3 +187,42 @@ def _build_key(mutant: Mutant, project: Path) -> str:
             digest.update(str(path.relative_to(project)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def type_errors(mutant: Mutant, project: Path = toolchain.PLATFORM_PROJECT) -> list[str]:
+    """Every compile error of the project's src/ with `mutant` in place, from solc's analysis alone (parsing, name
+    resolution, type checking; no code generation): seconds where a build takes half a minute. For the checks
+    that only need to know a mutant compiles; the engines build it (build_mutant)."""
+    import json
+    import subprocess
+    import tomllib
+
+    settings = tomllib.loads((project / "foundry.toml").read_text())["profile"]["default"]
+    sources = {path: {"content": (project / path).read_text()} for path in _importers(project, mutant.replaces)}
+    sources[mutant.replaces] = {"content": mutant.text(project)}
+    request = {"language": "Solidity", "sources": sources,
+               "settings": {"remappings": settings.get("remappings", []), "evmVersion": settings.get("evm_version"),
+                            "outputSelection": {"*": {"": ["ast"]}}}}
+    done = subprocess.run([str(toolchain.REPO_ROOT / "tools" / "solc"), "--standard-json", "--base-path", str(project),
+                           "--allow-paths", str(toolchain.REPO_ROOT / "node_modules")],
+                          input=json.dumps(request), capture_output=True, text=True, cwd=project, timeout=300)
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        return [f"solc gave no answer: {(done.stderr or done.stdout).strip()[-300:]}"]
+    return [e["formattedMessage"] for e in answer.get("errors", []) if e.get("severity") == "error"]
+
+
+def _importers(project: Path, replaced: str) -> set[str]:
+    """The src/ files that import `replaced`, directly or through other src/ files (relative imports): the ones
+    a change to it can break. Everything they import is read by solc's import callback."""
+    imports: dict[str, set[str]] = {}
+    for file in (project / "src").rglob("*.sol"):
+        path = str(file.relative_to(project))
+        targets = re.findall(r'^\s*import\s+[^;]*?["\'](\.{1,2}/[^"\']+)["\']', file.read_text(), re.MULTILINE)
+        imports[path] = {os.path.normpath(os.path.join(os.path.dirname(path), t)) for t in targets}
+    found, frontier = set(), {replaced}
+    while frontier:
+        frontier = {p for p, targets in imports.items() if targets & frontier} - found
+        found |= frontier
+    return found

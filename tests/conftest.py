@@ -5,8 +5,7 @@ import pytest
 
 from checkers import toolchain
 from checkers.atomic import locked
-from checkers.mutants import MUTANT_BUILDS, load_mutants
-from checkers.runner import build_mutants
+from checkers.mutants import MUTANT_BUILDS, build_mutant, load_mutants
 from checkers.target import Target
 
 
@@ -15,15 +14,20 @@ def platform_target() -> Target:
     return Target.build(toolchain.PLATFORM_PROJECT)
 
 
-@pytest.fixture(scope="session")
-def mutant_builds(platform_target: Target) -> dict[str, Target]:
-    """Every mutant built once per session, two at a time (one solc-js process per core).
+class MutantBuilds(dict):
+    """Mutant builds made on first use: a test pays only for the mutants it runs on. build_mutant keeps each
+    build under .verify-cache/mutants (later sessions and `verify mutants` reuse it); a per-mutant lock keeps the
+    two pytest-xdist workers from building the same mutant twice."""
 
-    build_mutant keeps builds under .verify-cache/mutants, so later sessions and `verify mutants` reuse them.
-    """
-    with locked(MUTANT_BUILDS / "test-session"):  # pytest-xdist: one worker builds, the other then reuses
-        built = build_mutants(list(load_mutants().values()), jobs=2)
-    failed = {name: reason for name, reason in built.items() if isinstance(reason, str)}
-    if failed:
-        pytest.fail(f"mutant build(s) failed: {failed}")
-    return built  # type: ignore[return-value]  # every value is a Target once nothing failed
+    def __missing__(self, name: str) -> Target:
+        mutant = load_mutants()[name]
+        with locked(MUTANT_BUILDS / f"test-build-{name}"):
+            target = build_mutant(mutant)
+        self[name] = target
+        return target
+
+
+@pytest.fixture(scope="session")
+def mutant_builds(platform_target: Target) -> MutantBuilds:
+    """Every mutant, built when a test first asks for it (a failed build raises, naming the mutant)."""
+    return MutantBuilds()
