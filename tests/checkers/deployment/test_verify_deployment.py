@@ -6,22 +6,19 @@ it is also what checks tools/deploy_local.sh itself (every address printed, the 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
+from local_deployment import deploy_local
 from web3 import Web3
 
-from checkers import cli, toolchain
+from checkers import cli
 from checkers.deployment.automation_node import ANVIL_KEY4, run_round
 from checkers.deployment.chain import Chain
 from checkers.deployment.file import MODULES, load
-from checkers.deployment.fork import free_port
-from checkers.processes import kill_tree
 
 TRADING_NAMESPACE = 0xe1cb051e77297f7ca06ae8f306c6715358a889afe608372a8ee6f2244c765800
 TRADING_MARKETS = 3  # PerpetualTradingStorage._markets
@@ -32,21 +29,8 @@ REGISTRY_UPKEEPS = 2  # LocalAutomationRegistry._upkeeps
 
 @pytest.fixture(scope="module")
 def deployed(platform_target):
-    toolchain.anvil()
-    relative = f"deployments/test-{os.getpid()}.json"
-    written = toolchain.PLATFORM_PROJECT / relative
-    port = free_port()
-    proc = subprocess.run([str(toolchain.REPO_ROOT / "tools" / "deploy_local.sh"), "--keep"], cwd=toolchain.REPO_ROOT,
-                          env=toolchain.tool_env() | {"DEPLOYMENT_FILE": relative, "PORT": str(port)},
-                          capture_output=True, text=True, timeout=900)
-    pid = re.search(r"\(pid (\d+)\)", proc.stdout)
-    try:
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-        yield f"http://127.0.0.1:{port}", written, proc.stdout
-    finally:
-        if pid:
-            kill_tree(int(pid.group(1)))
-        written.unlink(missing_ok=True)
+    with deploy_local("test") as deployment:
+        yield deployment
 
 
 def _verify(deployed, tmp_path: Path, capsys) -> tuple[int, dict, str]:
