@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from web3.logs import DISCARD
+
 from checkers.deployment.chain import Chain
 from checkers.deployment.file import Deployment, load
 from checkers.errors import VerifyError
@@ -28,7 +30,7 @@ class Round:
     upkeep_id: int
     needed: bool
     proposed: int  # positions the simulation proposed (0 when not needed)
-    performed: bool
+    performed: bool  # the forwarded performUpkeep succeeded (the registry's UpkeepPerformed), not only the transaction
 
 
 def run_round(chain: Chain, d: Deployment, key: str) -> list[Round]:
@@ -48,7 +50,9 @@ def run_round(chain: Chain, d: Deployment, key: str) -> list[Round]:
                 "chainId": d.chain_id})
             signed = account.sign_transaction(tx)
             receipt = chain.w3.eth.wait_for_transaction_receipt(chain.w3.eth.send_raw_transaction(signed.raw_transaction))
-            performed = receipt.status == 1
+            outcomes = [log.args.success for log in registry.events.UpkeepPerformed().process_receipt(receipt, errors=DISCARD)
+                        if log.address == registry.address]
+            performed = receipt.status == 1 and outcomes == [True]
         rounds.append(Round(s.name, s.upkeep_id, needed, proposed, performed))
     return rounds
 
@@ -67,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in run_round(chain, d, key):
                 if r.needed:
                     print(f"{r.stack}: upkeep {r.upkeep_id}: {r.proposed} position(s) proposed, performUpkeep "
-                          f"{'mined' if r.performed else 'reverted'}", flush=True)
+                          f"{'performed' if r.performed else 'FAILED (the forwarded call reverted or the transaction did)'}", flush=True)
             if args.once:
                 return 0
             time.sleep(args.interval)

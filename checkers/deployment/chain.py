@@ -30,7 +30,12 @@ REGISTRY_ABI = [_fn("getUpkeep", [("uint256", "id")], ["address", "uint32", "add
                 {**_fn("performUpkeep", [("uint256", "id"), ("bytes", "data")], ["bool"]),
                  "stateMutability": "nonpayable"},
                 _fn("getBalance", [("uint256", "id")], ["uint96"]), _fn("getMinBalance", [("uint256", "id")], ["uint96"]),
-                _fn("getForwarder", [("uint256", "id")], ["address"])]
+                _fn("getForwarder", [("uint256", "id")], ["address"]),
+                {"type": "event", "name": "UpkeepPerformed", "anonymous": False, "inputs": [  # success: the forwarded call's
+                    {"name": "id", "type": "uint256", "indexed": True},
+                    {"name": "success", "type": "bool", "indexed": True},
+                    {"name": "totalPayment", "type": "uint96", "indexed": False},
+                    {"name": "gasUsed", "type": "uint256", "indexed": False}]}]
 ROUTER_ABI = [_fn("getFee", [("uint64", "selector"), ("tuple", "message")], ["uint256"], {"tuple": _MESSAGE})]
 
 

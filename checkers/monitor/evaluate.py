@@ -37,6 +37,9 @@ class Evaluator:
     liquidatable_since: dict[tuple[str, int], int] = field(default_factory=dict)
     prices: dict[tuple[str, str], deque[tuple[int, float]]] = field(default_factory=dict)
     in_flight: dict[bytes, tuple[str, int]] = field(default_factory=dict)  # messageId -> (destination, sent at)
+    # messageId -> (destination, delivered at) for deliveries seen before their send: a router that delivers inside
+    # ccipSend (Chainlink Local) logs the delivery before the sending vault logs the send
+    delivered_first: dict[bytes, tuple[str, int]] = field(default_factory=dict)
 
     def block(self, snapshots: Iterable[Snapshot], events: Iterable[Event], timestamp_of: Callable[[int], int]) -> None:
         """One evaluated block: its events first (they happened in it or in the blocks since the last one), then the
@@ -57,11 +60,21 @@ class Evaluator:
         if e.name in MESSAGE_TYPES:
             destination = self.naming.destination(e.stack, e.args)
             m["ccperp_ccip_messages_sent_total"].labels(e.stack, destination, MESSAGE_TYPES[e.name]).inc()
-            self.in_flight[bytes(e.args["messageId"])] = (destination, timestamp)
+            message = bytes(e.args["messageId"])
+            if message in self.delivered_first:
+                stack, delivered = self.delivered_first.pop(message)
+                m["ccperp_ccip_message_latency_seconds"].labels(stack).observe(max(0, delivered - timestamp))
+            else:
+                self.in_flight[message] = (destination, timestamp)
         elif e.name == "MessageReceived":
-            sent = self.in_flight.pop(bytes(e.args["messageId"]), None)
-            if sent is not None:  # sent before the monitor started: no latency to tell
+            message = bytes(e.args["messageId"])
+            sent = self.in_flight.pop(message, None)
+            if sent is not None:
                 m["ccperp_ccip_message_latency_seconds"].labels(e.stack).observe(max(0, timestamp - sent[1]))
+            else:  # its send comes later in the same block, or came before the monitor started (never matched)
+                self.delivered_first[message] = (e.stack, timestamp)
+                for old in [k for k, (_, t) in self.delivered_first.items() if t < timestamp - DEVIATION_WINDOW_S]:
+                    del self.delivered_first[old]
         elif e.name in OUTCOMES:
             m["ccperp_ccip_messages_received_total"].labels(e.stack, OUTCOMES[e.name]).inc()
         elif e.name == "LiquidationExecuted":

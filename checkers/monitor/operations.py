@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from eth_account.signers.local import LocalAccount
 from eth_abi import encode
 from eth_utils import keccak
 from web3.logs import DISCARD
 
-from checkers.deployment.chain import _fn
+from checkers.deployment.chain import REGISTRY_ABI, _fn
 from checkers.monitor.driver import Driver, ScenarioError
 
 FEEDS = {"BTC/USD": keccak(b"BTC/USD"), "ETH/USD": keccak(b"ETH/USD")}
@@ -37,11 +37,7 @@ FAUCET_ABI = [_tx("requestLinkFromFaucet", [("address", "to"), ("uint256", "amou
 REGISTRY_OPS_ABI = [_tx("addFunds", [("uint256", "id"), ("uint96", "amount")]),
                     _fn("getBalance", [("uint256", "id")], ["uint96"]),
                     _fn("getMinBalance", [("uint256", "id")], ["uint96"]),
-                    {"type": "event", "name": "UpkeepPerformed", "anonymous": False, "inputs": [
-                        {"name": "id", "type": "uint256", "indexed": True},
-                        {"name": "success", "type": "bool", "indexed": True},
-                        {"name": "totalPayment", "type": "uint96", "indexed": False},
-                        {"name": "gasUsed", "type": "uint256", "indexed": False}]}]
+                    *(e for e in REGISTRY_ABI if e["type"] == "event")]
 _TRANSFER = keccak(text="Transfer(address,address,uint256)")
 UPKEEP_FUNDED_MINIMUMS = 3  # the operator keeps each upkeep above 3 x its minimum balance (verify deployment's DPL-04)
 UPKEEP_TOP_UP = 20 * LINK
@@ -80,6 +76,7 @@ class Operations:
                        for feed, fid in FEEDS.items()}
         self.usdc = driver.contract(driver.d.usdc, TOKEN_ABI)
         self.registry = driver.contract(driver.d.registry, REGISTRY_OPS_ABI)
+        self.observe: Callable[[], None] = lambda: None  # set by scenario.run: a watcher's moment to look
 
     # ---------------------------------------------------------------- prices
 

@@ -58,14 +58,14 @@ def calm(ops: Operations) -> dict[str, int | str]:
     funds seeded, Alice's story (10,000 USDC, a 10x long of 2 BTC at 50,000 on ethereum), then two minutes of small
     moves with fresh prices: the baseline on which no alert may fire, which this step checks at every tick."""
     drv, start = ops.drv, ops.drv.block()
+    for feed, usd in BASE.items():  # fresh prices first: the handover's 1-day delay left them stale
+        ops.set_price(feed, usd)
+    ops.push()
     for stack in drv.stacks:
         launch = drv.module(stack, "LaunchControl")
         for phase in (2, 3):
             if launch.functions.phase().call() < phase:
                 drv.as_safe(stack, launch, "advancePhase", phase)
-    for feed, usd in BASE.items():
-        ops.set_price(feed, usd)
-    ops.push()
     lender, alice = anvil_account(LENDER), anvil_account(ALICE)
     drv.fund_gas([lender, alice])
     sent = []
@@ -208,6 +208,7 @@ def price_drop(ops: Operations) -> dict[str, int | str]:
     tripped = {s: b.circuitBreaker(FEEDS["BTC/USD"]).call() for s, b in breakers.items()}
     if any(t[3] == 0 for t in tripped.values()):
         raise ScenarioError(f"price_drop: 40,000 after 45,000 did not trip every BTC/USD breaker ({tripped})")
+    ops.observe()  # breakers tripped, 20 % below the hour's first price, positions near or past liquidation
     ops.set_price("ETH/USD", 2_400)
     reopens = max(t[3] + t[1] for t in tripped.values())  # trippedAt + cooldown
     while drv.now() < reopens:
@@ -235,6 +236,7 @@ def liquidation_delay(ops: Operations) -> dict[str, int | str]:
         raise ScenarioError("liquidation_delay: no liquidatable position (run load and price_drop first)")
     for _ in range(OUTAGE_TICKS):
         ops.tick(12)
+    ops.observe()  # the outage: liquidatable positions left for OUTAGE_TICKS ticks' blocks
     outage_blocks, rounds, link_added, batches = drv.block() - start, 0, 0, {}
     while True:
         link_added += ops.keep_upkeeps_funded()
@@ -275,6 +277,7 @@ def stale_feed(ops: Operations) -> dict[str, int | str]:
     silent = drv.now() - silent_from
     if any(source != SOURCE_FALLBACK for _, _, source in served.values()):
         raise ScenarioError(f"stale_feed: after {silent} s without a primary update: {served}")
+    ops.observe()  # the primary is past 90 s and the fallback serves
     ops.push(("BTC/USD",))
     resumed = {s: ops.latest(s, "BTC/USD")[2] for s in drv.stacks}
     if any(source != SOURCE_PRIMARY for source in resumed.values()):
@@ -335,6 +338,14 @@ ALL_STEPS: tuple[str, ...] = tuple(STEPS)
 
 # ------------------------------------------------------------------------------------------------ running
 
+def refresh_prices(chain: Chain, deployment: Deployment) -> None:
+    """The updater bot pushes the base prices to every stack (a deployment just handed over has stale ones)."""
+    ops = Operations(Driver(chain, deployment))
+    for feed, usd in BASE.items():
+        ops.set_price(feed, usd)
+    ops.push()
+
+
 def selected(steps: Sequence[str]) -> tuple[str, ...]:
     """`steps` in ALL_STEPS order; a name that is not a step is a ConfigError."""
     unknown = [s for s in steps if s not in STEPS]
@@ -345,11 +356,14 @@ def selected(steps: Sequence[str]) -> tuple[str, ...]:
 
 def run(chain: Chain, deployment: Deployment, steps: Sequence[str] = ALL_STEPS,
         on_step: Callable[[str, str], None] | None = None) -> list[StepResult]:
-    """Runs `steps` (in ALL_STEPS order) on the deployment; on_step(step, "start" | "end") around each."""
+    """Runs `steps` (in ALL_STEPS order) on the deployment; on_step(step, "start" | "end") around each, and
+    on_step(step, "observe") inside a step where a passing condition holds (a tripped breaker, a keeper outage, a
+    silent primary) that the step itself then clears: a watcher's moment to look."""
     names = selected(steps)
     ops = Operations(Driver(chain, deployment))
     results = []
     for name in names:
+        ops.observe = (lambda step=name: on_step(step, "observe")) if on_step else (lambda: None)
         if on_step:
             on_step(name, "start")
         block, sent, began = ops.drv.block(), ops.drv.sent, time.monotonic()

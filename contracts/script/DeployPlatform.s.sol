@@ -53,8 +53,16 @@ contract DeployPlatform is Script {
     uint256 internal constant OWNER_KEY3 = 0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6;
     uint256 internal constant NODE_KEY = 0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a;
     uint256 public constant SAFE_THRESHOLD = 2;
-    uint32 public constant UPKEEP_GAS_LIMIT = 500_000;
-    uint96 public constant UPKEEP_FUNDING = 10 ether; // LINK: more than 3x the registry's minimum for that gas
+    /// @notice One upkeep perform liquidates up to LIQUIDATION_BATCH positions at ~290k gas each (measured by the
+    ///         monitor's scenario): 5,000,000 (Automation 2.1's maxPerformGas) holds a batch of 10 with room. At
+    ///         500,000 a perform of two or more reverted inside the forwarder, was charged all the same, and a few
+    ///         drained the upkeep: liquidations stopped silently.
+    uint32 public constant UPKEEP_GAS_LIMIT = 5_000_000;
+    uint256 public constant LIQUIDATION_BATCH = 10;
+    uint96 public constant UPKEEP_FUNDING = 100 ether; // LINK: 4.9x the registry's minimum (20.3 LINK) for that gas
+    /// @notice Storing a failed delivery for retry costs the receiver ~540-575k gas (measured): below that a failing
+    ///         message runs out of gas instead of being recorded, so the 4-failures auto-pause could never trigger.
+    uint32 public constant CCIP_GAS_LIMIT = 1_000_000;
     uint256 public constant PHASE1_PER_WITHDRAWAL = 10_000e6; // USDC
     uint256 public constant PHASE1_PER_DAY = 100_000e6;
 
@@ -269,6 +277,7 @@ contract DeployPlatform is Script {
         s.vault = PlatformDeployer.deployCrossChainVault(d.router, d.link, admin);
         s.vault.addSupportedToken(address(d.usdc));
         s.vault.addSupportedChain(d.chainSelector);
+        s.vault.setCcipGasLimit(CCIP_GAS_LIMIT);
         // 4. CrossChainLendingPool (5 %/yr)
         s.pool = PlatformDeployer.deployCrossChainLendingPool(d.router, admin);
         s.pool.addSupportedToken(address(d.usdc), 500);
@@ -279,6 +288,7 @@ contract DeployPlatform is Script {
         s.engine.setAssetFeed(ETH_ADDRESS, ETH_FEED);
         s.engine.setAssetFeed(BTC_ADDRESS, BTC_FEED);
         s.engine.setLiquidationInterval(30);
+        s.engine.setMaxBatch(LIQUIDATION_BATCH);
         s.engine.authorizeLiquidator(admin);
         // 6. PerpetualTrading: ETH/USD 100x / 85 bps, BTC/USD 17x / 500 bps (each 85 % of the margin at the cap:
         //    RiskBands), funding 25 ppm/h (0.0025 %/h)

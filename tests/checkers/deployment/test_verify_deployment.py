@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
-from local_deployment import deploy_local
 from web3 import Web3
 
 from checkers import cli
 from checkers.deployment.automation_node import ANVIL_KEY4, run_round
 from checkers.deployment.chain import Chain
 from checkers.deployment.file import MODULES, load
+from checkers.deployment.local_chain import local_deployment
 
 TRADING_NAMESPACE = 0xe1cb051e77297f7ca06ae8f306c6715358a889afe608372a8ee6f2244c765800
 TRADING_MARKETS = 3  # PerpetualTradingStorage._markets
@@ -29,7 +29,7 @@ REGISTRY_UPKEEPS = 2  # LocalAutomationRegistry._upkeeps
 
 @pytest.fixture(scope="module")
 def deployed(platform_target):
-    with deploy_local("test") as deployment:
+    with local_deployment("test") as deployment:
         yield deployment
 
 

@@ -130,3 +130,13 @@ def test_pool_amounts_are_in_whole_tokens_and_solvency_is_held_over_cash(ev) -> 
     assert value(ev, "ccperp_lending_pool_solvency_ratio", "ethereum", "USDC") == pytest.approx(0.9)
     assert value(ev, "ccperp_module_paused", "ethereum", "CrossChainReceiver") == 1
     assert value(ev, "ccperp_ccip_receiver_failures_last_hour", "ethereum") == 4
+
+
+def test_a_delivery_logged_before_its_send_is_matched_too(ev) -> None:
+    """Chainlink Local's router delivers inside ccipSend: the receiver's log precedes the vault's."""
+    events = [_event("MessageReceived", 5, "polygon", messageId=b"c" * 32),
+              _event("CrossChainDepositSent", 5, messageId=b"c" * 32, destChainSelector=1)]
+    ev.block([_snap(5), _snap(5, stack="polygon")], events, lambda b: T0)
+    assert value(ev, "ccperp_ccip_messages_in_flight", "polygon") == 0
+    assert ev.metrics.registry.get_sample_value("ccperp_ccip_message_latency_seconds_count",
+                                                {"destination": "polygon"}) == 1

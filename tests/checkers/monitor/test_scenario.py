@@ -12,13 +12,13 @@ from typing import Any, Iterator
 
 import pytest
 from eth_utils import keccak
-from local_deployment import deploy_local
 
 from checkers.deployment.chain import Chain
 from checkers.deployment.file import Deployment, load
 from checkers.deployment.fork import free_port
 from checkers.monitor import scenario
 from checkers.monitor.operations import FAILED, SOURCE_FALLBACK, SOURCE_PRIMARY, USDC, WAD
+from checkers.deployment.local_chain import local_deployment
 
 BTC, ETH = keccak(b"BTC/USD"), keccak(b"ETH/USD")
 
@@ -73,7 +73,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def run(platform_target) -> Iterator[Run]:
-    with deploy_local("scenario") as (rpc, file, _):
+    with local_deployment("scenario") as (rpc, file, _):
         chain, d = Chain(rpc), load(file)
         snapshot = chain.w3.provider.make_request("evm_snapshot", [])["result"]
         cli_out = _cli(["--rpc-url", rpc, "--deployment", str(file), "--only", "calm"])
