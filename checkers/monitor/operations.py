@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import Any, Callable, Iterable
 
 from eth_account.signers.local import LocalAccount
-from eth_abi import encode
 from eth_utils import keccak
 from web3.logs import DISCARD
 
@@ -185,24 +184,6 @@ class Operations:
         for log in logs:
             counts[by_id[log.args.id]] += 1
         return counts
-
-    def fit_batch(self, stack: str) -> int:
-        """The operator's answer to a perform that ran out of gas: the engine's batch (setMaxBatch, through the
-        Safe) set to the most liquidatable positions one performUpkeep liquidates within the upkeep's gas limit, as
-        the node would simulate it (eth_estimateGas from the forwarder: read-only). Returns the batch."""
-        s = self.drv.stacks[stack]
-        engine = self.drv.module(stack, "LiquidationEngine")
-        gas_limit = self.drv.chain.registry(self.drv.d.registry).functions.getUpkeep(s.upkeep_id).call()[1]
-        ids, batch = self.liquidatable(stack), 0
-        for k in range(1, min(len(ids), engine.functions.MAX_BATCH().call()) + 1):
-            data = engine.encode_abi("performUpkeep", args=[encode(["uint256[]"], [ids[:k]])])
-            if self.drv.w3.eth.estimate_gas({"from": s.forwarder, "to": engine.address, "data": data}) > gas_limit:
-                break
-            batch = k
-        if batch == 0:
-            raise ScenarioError(f"{stack}: not even one liquidation fits the upkeep's {gas_limit} gas")
-        self.drv.as_safe(stack, engine, "setMaxBatch", batch)
-        return batch
 
     @cached_property
     def _faucet(self):

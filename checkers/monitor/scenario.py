@@ -37,9 +37,6 @@ OUTAGE_TICKS = 8  # keeper outage: 12 s ticks, each mining blocks with fresh pri
 MAX_ROUNDS = 60
 CCIP_FAILURES = 4  # CrossChainReceiver pauses on the fourth failure within FAILURE_WINDOW
 ENFORCED_PAUSE = bytes.fromhex("d93c0665")  # OpenZeppelin Pausable's EnforcedPause()
-# MockCCIPRouter's ReceiverError(bytes) with no data: ccipReceive ran out of the message's gas limit
-RECEIVER_OUT_OF_GAS = "0x0a8d6e8c" + f"{32:064x}" + f"{0:064x}"
-CCIP_FAILURE_GAS_LIMIT = 1_000_000  # storing a failed delivery for retry takes ~540-575k gas at the receiver
 
 
 @dataclass(frozen=True)
@@ -226,10 +223,9 @@ def price_drop(ops: Operations) -> dict[str, int | str]:
 def liquidation_delay(ops: Operations) -> dict[str, int | str]:
     """A keeper outage: blocks keep coming with fresh prices while positions are liquidatable and no Automation
     node runs; then the node's rounds (registry -> forwarder -> engine), 31 s apart (the engine's 30 s interval),
-    until no upkeep is needed. The operator keeps the upkeeps funded and, if a perform runs out of the upkeep's gas,
-    sizes the engine's batch to fit (through the Safe): as deployed, the upkeep's 500,000 gas hold one liquidation
-    (~270k each) while the engine proposes up to 20, so a perform of two or more reverts inside the forwarder, is
-    charged all the same, and four such drain the 10 LINK the upkeep was funded with."""
+    until no upkeep is needed. The operator keeps the upkeeps funded. A perform whose forwarded call reverts fails
+    the step: it is charged all the same, and a few drain the upkeep (found here with the first deployment's
+    500,000 gas against a batch of 20; DeployPlatform now gives 5,000,000 gas and a batch of 10)."""
     drv, start = ops.drv, ops.drv.block()
     pending = {s: set(ops.liquidatable(s)) for s in drv.stacks}
     if not any(pending.values()):
@@ -237,16 +233,17 @@ def liquidation_delay(ops: Operations) -> dict[str, int | str]:
     for _ in range(OUTAGE_TICKS):
         ops.tick(12)
     ops.observe()  # the outage: liquidatable positions left for OUTAGE_TICKS ticks' blocks
-    outage_blocks, rounds, link_added, batches = drv.block() - start, 0, 0, {}
+    outage_blocks, rounds, link_added = drv.block() - start, 0, 0
     while True:
         link_added += ops.keep_upkeeps_funded()
         round_start = drv.block() + 1
         needed = [r for r in run_round(drv.chain, drv.d, ANVIL_KEY4) if r.needed]
         drv.note_sent(len(needed))
         rounds += 1
-        for stack, reverted in ops.upkeeps_reverted(round_start).items():
-            if reverted:
-                batches[stack] = ops.fit_batch(stack)
+        reverted = {stack: n for stack, n in ops.upkeeps_reverted(round_start).items() if n}
+        if reverted:
+            raise ScenarioError(f"liquidation_delay: performUpkeep reverted inside the forwarder ({reverted}): the "
+                                f"upkeep's gas limit does not hold the engine's batch (setMaxBatch)")
         if not needed:
             break
         if rounds >= MAX_ROUNDS:
@@ -259,8 +256,6 @@ def liquidation_delay(ops: Operations) -> dict[str, int | str]:
     liquidated = sum(len(ops.logs(s, "PerpetualTrading", "PositionLiquidated", start)) for s in drv.stacks)
     return {"liquidatable": sum(map(len, pending.values())), "liquidated": liquidated,
             "outage_blocks": outage_blocks, "upkeep_rounds": rounds,
-            "performs_reverted": sum(ops.upkeeps_reverted(start).values()),
-            "max_batch": ",".join(f"{s}={b}" for s, b in sorted(batches.items())) or "unchanged",
             "link_added": link_added // LINK}
 
 
@@ -289,11 +284,10 @@ def stale_feed(ops: Operations) -> dict[str, int | str]:
 def ccip_failures(ops: Operations, victim: str = "polygon", source: str = "ethereum") -> dict[str, int | str]:
     """An operator pauses the destination vault (the Safe, GUARDIAN), then four cross-chain deposits arrive: the
     vault's creditCrossChainDeposit is whenNotPaused, so each one's processing reverts (EnforcedPause), the receiver
-    stores it as failed, and the fourth failure within the hour pauses the receiver itself.
-    Storing a failed delivery costs the receiver more than the vault's default CCIP gas limit (500,000): at that
-    limit the delivery runs out of gas and, the local router delivering inside ccipSend, the deposit itself
-    reverts (ReceiverError, no data) and no failure is ever recorded. When the first deposit's simulation shows
-    this, the operator raises the source vault's CCIP gas limit through its Safe (setCcipGasLimit) first."""
+    stores it as failed, and the fourth failure within the hour pauses the receiver itself. (Storing a failed
+    delivery costs the receiver ~560k gas: under the vault's first default of 500,000 the delivery ran out of gas
+    and no failure was ever recorded; DeployPlatform now sets 1,000,000, and a deposit that would revert fails
+    the step, naming why.)"""
     drv, start = ops.drv, ops.drv.block()
     _require_phase3(ops, "ccip_failures")
     receiver, vault = drv.module(victim, "CrossChainReceiver"), drv.module(victim, "CrossChainVault")
@@ -304,13 +298,10 @@ def ccip_failures(ops: Operations, victim: str = "polygon", source: str = "ether
     drv.fund_gas([depositor])
     drv.wait(ops.send_funding(depositor, CCIP_FAILURES * 100 * USDC, (origin.address,)))
     deposit = origin.functions.depositCrossChain(drv.d.chain_selector, drv.d.usdc, 100 * USDC)
-    gas_limit, raised = origin.functions.ccipGasLimit().call(), 0
     revert = drv.simulate(depositor, deposit)
-    if revert == RECEIVER_OUT_OF_GAS:
-        drv.as_safe(source, origin, "setCcipGasLimit", CCIP_FAILURE_GAS_LIMIT)
-        raised = 1
-    elif revert is not None:
-        raise ScenarioError(f"ccip_failures: the deposit would revert: {drv.describe(revert)}")
+    if revert is not None:
+        raise ScenarioError(f"ccip_failures: the deposit would revert (CCIP gas limit "
+                            f"{origin.functions.ccipGasLimit().call()}): {drv.describe(revert)}")
     failed = []
     for n in range(CCIP_FAILURES):
         receipt = drv.transact(depositor, deposit, f"{source} -> {victim} deposit {n + 1}")
@@ -327,8 +318,7 @@ def ccip_failures(ops: Operations, victim: str = "polygon", source: str = "ether
     paused_events = ops.logs(victim, "CrossChainReceiver", "CrossChainProcessingPaused", start)
     return {"stack": victim, "failed_messages": len(failed),
             "recent_failures": receiver.functions.recentFailures().call(), "receiver_paused": 1,
-            "processing_paused_events": len(paused_events), "ccip_gas_limit_was": gas_limit,
-            "ccip_gas_limit_raised": raised}
+            "processing_paused_events": len(paused_events)}
 
 
 STEPS: dict[str, Callable[[Operations], dict[str, int | str]]] = {
