@@ -109,7 +109,7 @@ def _leverage_150x(n: _Node) -> None:  # addMarket refuses it: as a pre-bands de
 def _upkeep_underfunded(n: _Node) -> None:  # admin (20 bytes) | balance (uint96) share the upkeep's second slot
     slot = _mapping_slot(n.eth.upkeep_id, REGISTRY_UPKEEPS) + 1
     admin_bits = n.load(n.d.registry, slot) & ((1 << 160) - 1)
-    n.store(n.d.registry, slot, admin_bits | (10**18 << 160))  # 1 LINK, below 3 x 2.32
+    n.store(n.d.registry, slot, admin_bits | (10**18 << 160))  # 1 LINK, below 3 x 20.32 (5M gas)
 
 
 def _lane_one_way(n: _Node) -> None:
@@ -130,7 +130,7 @@ def _unpausable_module(n: _Node) -> None:
 @pytest.mark.parametrize("misconfigure, item, needle", [
     (_eoa_admin, "DPL-01", "ethereum.PerpetualTrading: admin is 0x00000000000000000000000000000000000E0A00 (an EOA)"),
     (_leverage_150x, "DPL-02", "ethereum ETH/USD: leverage cap 150x outside 10-100 x"),
-    (_upkeep_underfunded, "DPL-04", "ethereum: upkeep 1 underfunded: 1.0000 LINK < 3 x 2.3200"),
+    (_upkeep_underfunded, "DPL-04", "ethereum: upkeep 1 underfunded: 1.0000 LINK < 3 x 20.3200"),
     (_lane_one_way, "DPL-05", "lane ethereum -> polygon not allowlisted: fix: polygon receiver: setAllowedSender("),
     (_phase3_behaviour_in_phase1, "DPL-07", "ethereum.PerpetualTrading: reads launch control 0x0000000000000000000000"
                                             "000000000000000000, not the stack's"),

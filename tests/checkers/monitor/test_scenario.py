@@ -83,7 +83,7 @@ def run(platform_target) -> Iterator[Run]:
         def on_step(step: str, when: str) -> None:
             if when == "start":
                 start[step] = chain.w3.eth.block_number
-            else:
+            elif when == "end":  # not at "observe": mid-step a breaker may be active and the price unreadable
                 end[step] = _views(chain, d)
 
         yield Run(chain, file, d, scenario.run(chain, d, on_step=on_step), start, end, cli_out)
