@@ -147,6 +147,21 @@ contract TradeIntegrity is PerpIntegrityBase {
         assertEq(trading.marketCount(), 2, "no second market");
     }
 
+    /// the bands are closed intervals: each edge (10x and 100x caps, maxLeverage x maintenance margin of exactly
+    /// 8,000 and 9,000 bps) is accepted and stored
+    function test_INT_TRADE_01_addMarketAcceptsEveryBandEdge() public {
+        uint256[2][4] memory edges = [[uint256(10), 800], [uint256(10), 900], [uint256(100), 80], [uint256(100), 90]];
+        string[4] memory names = ["E1/USD", "E2/USD", "E3/USD", "E4/USD"];
+        vm.startPrank(admin);
+        for (uint256 i; i < edges.length; ++i) {
+            uint256 id = trading.addMarket(names[i], keccak256(bytes(names[i])), edges[i][0], edges[i][1]);
+            assertEq(trading.getMarket(id).maxLeverage, edges[i][0], "edge leverage cap stored");
+            assertEq(trading.getMarket(id).maintenanceMarginBps, edges[i][1], "edge maintenance margin stored");
+        }
+        vm.stopPrank();
+        assertEq(trading.marketCount(), 5, "every edge market added");
+    }
+
     /// addMarket is the admin's alone and refuses unusable parameters; an unknown name is refused by every lookup
     function test_INT_TRADE_01_addMarketRefusals() public {
         bytes32 feed = keccak256("ETH/USD");
