@@ -50,8 +50,8 @@ def run_round(chain: Chain, d: Deployment, key: str) -> list[Round]:
                 "chainId": d.chain_id})
             signed = account.sign_transaction(tx)
             receipt = chain.w3.eth.wait_for_transaction_receipt(chain.w3.eth.send_raw_transaction(signed.raw_transaction))
-            outcomes = [log.args.success for log in registry.events.UpkeepPerformed().process_receipt(receipt, errors=DISCARD)
-                        if log.address == registry.address]
+            performed_logs = registry.events.UpkeepPerformed().process_receipt(receipt, errors=DISCARD)
+            outcomes = [log.args.success for log in performed_logs if log.address == registry.address]
             performed = receipt.status == 1 and outcomes == [True]
         rounds.append(Round(s.name, s.upkeep_id, needed, proposed, performed))
     return rounds
@@ -70,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         while True:
             for r in run_round(chain, d, key):
                 if r.needed:
+                    outcome = "performed" if r.performed else "FAILED (the forwarded call reverted or the transaction did)"
                     print(f"{r.stack}: upkeep {r.upkeep_id}: {r.proposed} position(s) proposed, performUpkeep "
-                          f"{'performed' if r.performed else 'FAILED (the forwarded call reverted or the transaction did)'}", flush=True)
+                          f"{outcome}", flush=True)
             if args.once:
                 return 0
             time.sleep(args.interval)

@@ -3,9 +3,12 @@ Safe, the Automation registry and the CCIP router (only the calls the checklist 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checkers.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checkers.deployment.file import Deployment
 
 
 def _fn(name: str, inputs: list[tuple[str, str]], outputs: list[str], components: dict[str, list] | None = None
@@ -82,3 +85,18 @@ class Chain:
         event = contract.events.RoleGranted
         logs = event.get_logs(from_block=0, to_block=self.block, argument_filters={"role": role})
         return {log.args.account for log in logs if contract.functions.hasRole(role, log.args.account).call()}
+
+
+def connect(rpc_url: str, deployment_file: str) -> tuple["Deployment", Chain]:
+    """The deployment file and the chain behind `rpc_url`, which must be the chain it was deployed on (otherwise a
+    one-line ConfigError naming both ids)."""
+    from pathlib import Path
+
+    from checkers.deployment.file import load
+
+    deployment = load(Path(deployment_file))
+    chain = Chain(rpc_url)
+    if chain.w3.eth.chain_id != deployment.chain_id:
+        raise ConfigError(f"--rpc-url {rpc_url}: chain id {chain.w3.eth.chain_id}, but {deployment_file} was "
+                          f"deployed on {deployment.chain_id}")
+    return deployment, chain

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 from checkers.base import Counterexample, Evidence, Finding, Spec, Verdict
 from checkers.config import Config
-from checkers.errors import ConfigError
 from checkers.results import CheckResult
 
 TARGET = "deployment"
@@ -17,16 +15,11 @@ TARGET = "deployment"
 def run_deployment(config: Config, args: argparse.Namespace) -> int:
     from checkers import cli, toolchain
     from checkers.deployment import checklist, fork
-    from checkers.deployment.chain import Chain
-    from checkers.deployment.file import load
+    from checkers.deployment.chain import connect
     from checkers.target import Target
     from specs._deployment_checklist import CHECKLIST
 
-    deployment = load(Path(args.deployment))
-    chain = Chain(args.rpc_url)
-    if chain.w3.eth.chain_id != deployment.chain_id:
-        raise ConfigError(f"--rpc-url {args.rpc_url}: chain id {chain.w3.eth.chain_id}, but {args.deployment} was "
-                          f"deployed on {deployment.chain_id}")
+    deployment, chain = connect(args.rpc_url, args.deployment)
     items = {"DPL-01": lambda: checklist.roles(chain, deployment),
              "DPL-02": lambda: checklist.parameter_bands(chain, deployment),
              "DPL-03": lambda: fork.pausable(args.rpc_url, deployment),

@@ -6,7 +6,6 @@ import argparse
 import signal
 import sys
 import threading
-from pathlib import Path
 
 from checkers.errors import ConfigError
 from checkers.monitor.lens import PAGE_SIZE
@@ -35,18 +34,13 @@ def parse_listen(value: str) -> tuple[str, int]:
 def run_monitor(args: argparse.Namespace) -> int:
     from prometheus_client import start_http_server
 
-    from checkers.deployment.chain import Chain
-    from checkers.deployment.file import load
+    from checkers.deployment.chain import connect
     from checkers.monitor.follow import Monitor
 
     host, port = parse_listen(args.listen)
     if args.poll <= 0 or args.page_size <= 0:
         raise ConfigError("--poll and --page-size must be positive")
-    deployment = load(Path(args.deployment))
-    chain = Chain(args.rpc_url)
-    if chain.w3.eth.chain_id != deployment.chain_id:
-        raise ConfigError(f"--rpc-url {args.rpc_url}: chain id {chain.w3.eth.chain_id}, but {args.deployment} was "
-                          f"deployed on {deployment.chain_id}")
+    deployment, chain = connect(args.rpc_url, args.deployment)
     monitor = Monitor(chain, deployment, page_size=args.page_size)
     monitor.poll()  # the first block before serving: a bad deployment file fails here, not in the loop
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from checkers.monitor.events import Event
 from checkers.monitor.lens import WAD, Snapshot
@@ -41,11 +41,11 @@ class Evaluator:
     # ccipSend (Chainlink Local) logs the delivery before the sending vault logs the send
     delivered_first: dict[bytes, tuple[str, int]] = field(default_factory=dict)
 
-    def block(self, snapshots: Iterable[Snapshot], events: Iterable[Event], timestamp_of: Callable[[int], int]) -> None:
-        """One evaluated block: its events first (they happened in it or in the blocks since the last one), then the
-        state at its end."""
+    def block(self, snapshots: Sequence[Snapshot], events: Iterable[Event], timestamp: int) -> None:
+        """One evaluated block at `timestamp`: its events first (they happened in it or, catching up, in the blocks
+        skipped since the last one: stamped with this block's time), then the state at its end."""
         for event in events:
-            self._event(event, timestamp_of(event.block))
+            self._event(event, timestamp)
         for snap in snapshots:
             self._snapshot(snap)
         destinations = {d for d, _ in self.in_flight.values()} | {s.stack for s in snapshots}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from eth_utils import event_abi_to_log_topic
+
 from checkers.deployment.chain import Chain
 from checkers.deployment.file import Deployment
 
@@ -39,7 +41,7 @@ class EventReader:
                 contract = chain.module(module, stack.modules[module])
                 for name in names:
                     event = contract.events[name]()
-                    topic = bytes(chain.w3.keccak(text=_signature(event.abi)))
+                    topic = bytes(event_abi_to_log_topic(event.abi))
                     self._decoders[(stack.modules[module].lower(), topic)] = (stack.name, module, event)
         self.addresses = sorted({address for address, _ in self._decoders})
         self.topics = sorted({"0x" + topic.hex() for _, topic in self._decoders})
@@ -58,10 +60,3 @@ class EventReader:
             events.append(Event(stack, module, decoded.event, log["blockNumber"], log["logIndex"], dict(decoded.args)))
         return sorted(events, key=lambda e: (e.block, e.log_index))
 
-
-def _signature(abi: dict[str, Any]) -> str:
-    def kind(p: dict[str, Any]) -> str:
-        if p["type"].startswith("tuple"):
-            return "(" + ",".join(kind(c) for c in p["components"]) + ")" + p["type"][5:]
-        return p["type"]
-    return f"{abi['name']}({','.join(kind(p) for p in abi['inputs'])})"

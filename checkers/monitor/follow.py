@@ -66,8 +66,7 @@ class Monitor:
             snapshots = self.lens.snapshots(block, self._open_counts)
             self._rpc("eth_call", self.lens.calls - calls)
             mine = [e for e in events if e.block <= block and (self.last_block is None or e.block > self.last_block)]
-            now = snapshots[0].timestamp  # the events are this block's (or, catching up, the skipped blocks')
-            self.evaluator.block(snapshots, mine, lambda _: now)
+            self.evaluator.block(snapshots, mine, snapshots[0].timestamp)
             self._open_counts = {s.stack: s.open_positions for s in snapshots}
             self.last_block = block
             seconds = time.monotonic() - started

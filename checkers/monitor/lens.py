@@ -3,15 +3,16 @@
 stack go in one JSON-RPC batch, so a block costs one HTTP round trip whatever the number of positions."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Sequence
 
-from checkers.deployment.file import Deployment, Stack
+from checkers import toolchain
+from checkers.deployment.file import MODULES, Deployment, Stack
 from checkers.errors import ConfigError
 
-LENS_MODULES = ("DataStreamOracle", "PositionManager", "CrossChainVault", "CrossChainLendingPool",
-                "LiquidationEngine", "PerpetualTrading", "CrossChainReceiver", "LaunchControl")
+LENS_MODULES = MODULES  # PlatformLens.Modules takes the deployment file's modules in this order
 PAGE_SIZE = 200  # positions per call: ~60k gas each, a page stays well under anvil's 30M call gas cap
 CALL_GAS = 30_000_000
 WAD = 10**18
@@ -77,9 +78,7 @@ class Lens:
 
     @cached_property
     def _artifact(self) -> tuple[bytes, str]:
-        from eth_utils import get_abi_output_types
-        from checkers import toolchain
-        import json
+        from eth_utils import get_abi_output_types  # web3's stack loads only when the monitor runs, not with the CLI
 
         path = toolchain.PLATFORM_PROJECT / "out" / "PlatformLens.sol" / "PlatformLens.json"
         try:
@@ -103,12 +102,11 @@ class Lens:
         are asked for when `open_counts` (the previous block's counts) says there are more, and again in a second
         batch when the count grew past them."""
         known = open_counts or {}
-        pages = {s.name: max(1, -(-known.get(s.name, 0) // self.page_size)) for s in self.deployment.stacks}
+        pages = {s.name: self._pages(known.get(s.name, 0)) for s in self.deployment.stacks}
         results = self._batch(block, [(s, p) for s in self.deployment.stacks for p in range(pages[s.name])])
         missing = []
         for s in self.deployment.stacks:
-            need = max(1, -(-results[(s.name, 0)].open_positions // self.page_size))
-            missing += [(s, p) for p in range(pages[s.name], need)]
+            missing += [(s, p) for p in range(pages[s.name], self._pages(results[(s.name, 0)].open_positions))]
         if missing:
             results.update(self._batch(block, missing))
         out = []
@@ -116,8 +114,12 @@ class Lens:
             first = results[(s.name, 0)]
             pages_of_stack = sorted((p, snap) for (name, p), snap in results.items() if name == s.name)
             positions = tuple(pos for _, snap in pages_of_stack for pos in snap.positions)
-            out.append(Snapshot(**{**first.__dict__, "positions": positions}))
+            out.append(replace(first, positions=positions))
         return out
+
+    def _pages(self, positions: int) -> int:
+        """Lens calls for `positions` open positions (at least one: the stack-wide state comes with the first)."""
+        return max(1, -(-positions // self.page_size))
 
     def _batch(self, block: int, pages: Sequence[tuple[Stack, int]]) -> dict[tuple[str, int], Snapshot]:
         from eth_abi import decode

@@ -1,5 +1,5 @@
 """Every known-bad variant under contracts/mutants/ applies strictly to src/, changes it, and compiles (solc's
-analysis of all of src/ with the mutant in place: the engines' tests build the mutants they run on)."""
+analysis of the mutated file and every src/ file importing it: the engines' tests build the mutants they run on)."""
 from __future__ import annotations
 
 from dataclasses import replace

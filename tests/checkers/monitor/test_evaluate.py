@@ -46,9 +46,9 @@ def value(ev: Evaluator, name: str, *labels: str) -> float | None:
 
 
 def test_a_primary_older_than_90_s_counts_as_stale_and_the_fallback_is_reported(ev) -> None:
-    ev.block([_snap(feeds=[_feed(50_000, primary_age=90)])], [], lambda b: T0)
+    ev.block([_snap(feeds=[_feed(50_000, primary_age=90)])], [], T0)
     assert value(ev, "ccperp_oracle_stale_checks_total", "ethereum", "BTC/USD") == 0  # 90 s is still fresh
-    ev.block([_snap(2, T0, feeds=[_feed(50_000, primary_age=91, source=2)])], [], lambda b: T0)
+    ev.block([_snap(2, T0, feeds=[_feed(50_000, primary_age=91, source=2)])], [], T0)
     assert value(ev, "ccperp_oracle_stale_checks_total", "ethereum", "BTC/USD") == 1
     assert value(ev, "ccperp_oracle_checks_total", "ethereum", "BTC/USD") == 2
     assert value(ev, "ccperp_oracle_primary_age_seconds", "ethereum", "BTC/USD") == 91
@@ -58,26 +58,26 @@ def test_a_primary_older_than_90_s_counts_as_stale_and_the_fallback_is_reported(
 def test_deviation_is_against_the_oldest_price_of_the_last_hour(ev) -> None:
     for i, price in enumerate((50_000, 45_000, 40_000)):  # two 10-11 % steps: 20 % over the hour
         ev.block([_snap(i + 1, T0 + 60 * i, feeds=[replace(_feed(price), primary_timestamp=T0 + 60 * i)])], [],
-                 lambda b: T0)
+                 T0)
     assert value(ev, "ccperp_oracle_price_deviation_ratio", "ethereum", "BTC/USD") == pytest.approx(0.2)
     later = T0 + 120 + 3601  # an hour on, the window holds only the latest price
-    ev.block([_snap(4, later, feeds=[replace(_feed(40_000), primary_timestamp=later)])], [], lambda b: later)
+    ev.block([_snap(4, later, feeds=[replace(_feed(40_000), primary_timestamp=later)])], [], later)
     assert value(ev, "ccperp_oracle_price_deviation_ratio", "ethereum", "BTC/USD") == 0
 
 
 def test_an_unreadable_feed_has_no_served_price_but_keeps_its_primary_age(ev) -> None:
-    ev.block([_snap(feeds=[_feed(50_000)])], [], lambda b: T0)
-    ev.block([_snap(2, feeds=[_feed(0, readable=False, tripped_at=T0)])], [], lambda b: T0)
+    ev.block([_snap(feeds=[_feed(50_000)])], [], T0)
+    ev.block([_snap(2, feeds=[_feed(0, readable=False, tripped_at=T0)])], [], T0)
     assert value(ev, "ccperp_oracle_price_usd", "ethereum", "BTC/USD") is None
     assert value(ev, "ccperp_oracle_primary_age_seconds", "ethereum", "BTC/USD") == 10
     assert value(ev, "ccperp_oracle_circuit_breaker_tripped", "ethereum", "BTC/USD") == 1
 
 
 def test_overdue_blocks_count_from_when_a_position_became_liquidatable(ev) -> None:
-    ev.block([_snap(10, positions=[_hf(1, 1.2), _hf(2, 2.0)])], [], lambda b: T0)
+    ev.block([_snap(10, positions=[_hf(1, 1.2), _hf(2, 2.0)])], [], T0)
     assert value(ev, "ccperp_liquidation_overdue_blocks", "ethereum") == 0
-    ev.block([_snap(11, positions=[_hf(1, 0.99), _hf(2, 1.04)])], [], lambda b: T0)
-    ev.block([_snap(17, positions=[_hf(1, 0.95), _hf(2, 1.04)])], [], lambda b: T0)
+    ev.block([_snap(11, positions=[_hf(1, 0.99), _hf(2, 1.04)])], [], T0)
+    ev.block([_snap(17, positions=[_hf(1, 0.95), _hf(2, 1.04)])], [], T0)
     assert value(ev, "ccperp_liquidation_overdue_blocks", "ethereum") == 6
     assert value(ev, "ccperp_positions_liquidatable", "ethereum") == 1
     assert value(ev, "ccperp_positions_below_health_margin", "ethereum") == 2
@@ -85,7 +85,7 @@ def test_overdue_blocks_count_from_when_a_position_became_liquidatable(ev) -> No
     assert value(ev, "ccperp_position_health_factor_min", "ethereum") == pytest.approx(0.95)
     assert ev.metrics.registry.get_sample_value("ccperp_position_health_factor_bucket",
                                                 {"stack": "ethereum", "le": "1.0"}) == 1
-    ev.block([_snap(18, positions=[_hf(2, 1.04)])], [], lambda b: T0)  # liquidated
+    ev.block([_snap(18, positions=[_hf(2, 1.04)])], [], T0)  # liquidated
     assert value(ev, "ccperp_liquidation_overdue_blocks", "ethereum") == 0
     assert ev.metrics.registry.get_sample_value("ccperp_position_health_factor_gcount", {"stack": "ethereum"}) == 1
 
@@ -97,12 +97,12 @@ def _event(name: str, block: int, stack: str = "ethereum", **args) -> Event:
 def test_ccip_messages_are_matched_by_id_for_latency_and_in_flight(ev) -> None:
     sent = [_event("CrossChainDepositSent", 1, messageId=b"a" * 32, destChainSelector=1),
             _event("CrossChainWithdrawalRequested", 1, messageId=b"b" * 32, destChainSelector=1)]
-    ev.block([_snap(1)], sent, lambda b: T0)
+    ev.block([_snap(1)], sent, T0)
     assert value(ev, "ccperp_ccip_messages_in_flight", "polygon") == 2
     assert value(ev, "ccperp_ccip_messages_sent_total", "ethereum", "polygon", "deposit") == 1
     received = [_event("MessageReceived", 2, "polygon", messageId=b"a" * 32),
                 _event("MessageFailed", 2, "polygon", messageId=b"a" * 32)]
-    ev.block([_snap(2, stack="polygon")], received, lambda b: T0 + 30)
+    ev.block([_snap(2, stack="polygon")], received, T0 + 30)
     assert value(ev, "ccperp_ccip_messages_in_flight", "polygon") == 1
     assert value(ev, "ccperp_ccip_messages_received_total", "polygon", "failed") == 1
     registry = ev.metrics.registry
@@ -114,7 +114,7 @@ def test_ccip_messages_are_matched_by_id_for_latency_and_in_flight(ev) -> None:
 def test_liquidation_events_count_attempts_and_successes(ev) -> None:
     events = [_event("LiquidationExecuted", 1, positionId=1), _event("LiquidationFailed", 1, positionId=2),
               _event("LiquidationSkipped", 1, positionId=3), _event("CircuitBreakerTripped", 1, feedId=BTC)]
-    ev.block([_snap(1)], events, lambda b: T0)
+    ev.block([_snap(1)], events, T0)
     assert value(ev, "ccperp_liquidations_attempted_total", "ethereum") == 2
     assert value(ev, "ccperp_liquidations_succeeded_total", "ethereum") == 1
     assert value(ev, "ccperp_liquidations_skipped_total", "ethereum") == 1
@@ -123,7 +123,7 @@ def test_liquidation_events_count_attempts_and_successes(ev) -> None:
 
 def test_pool_amounts_are_in_whole_tokens_and_solvency_is_held_over_cash(ev) -> None:
     token = TokenView("0x" + "11" * 20, 6, 1_000_000_000, 400_000_000, 600_000_000, 5_000_000, 540_000_000, 7_000_000, 0)
-    ev.block([_snap(tokens=[token], paused={"CrossChainReceiver": True}, recent_failures=4)], [], lambda b: T0)
+    ev.block([_snap(tokens=[token], paused={"CrossChainReceiver": True}, recent_failures=4)], [], T0)
     assert value(ev, "ccperp_lending_pool_assets", "ethereum", "USDC") == 1000
     assert value(ev, "ccperp_lending_pool_bad_debt", "ethereum", "USDC") == 5
     assert value(ev, "ccperp_insurance_fund", "ethereum", "USDC") == 7
@@ -136,7 +136,7 @@ def test_a_delivery_logged_before_its_send_is_matched_too(ev) -> None:
     """Chainlink Local's router delivers inside ccipSend: the receiver's log precedes the vault's."""
     events = [_event("MessageReceived", 5, "polygon", messageId=b"c" * 32),
               _event("CrossChainDepositSent", 5, messageId=b"c" * 32, destChainSelector=1)]
-    ev.block([_snap(5), _snap(5, stack="polygon")], events, lambda b: T0)
+    ev.block([_snap(5), _snap(5, stack="polygon")], events, T0)
     assert value(ev, "ccperp_ccip_messages_in_flight", "polygon") == 0
     assert ev.metrics.registry.get_sample_value("ccperp_ccip_message_latency_seconds_count",
                                                 {"destination": "polygon"}) == 1
