@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checkers import toolchain  # noqa: E402
+from checkers.assembly import ASSEMBLY_CACHE  # noqa: E402
 from checkers.diff_base import BASE_CACHE, resolve  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "upgrade_project"
@@ -60,6 +61,8 @@ def report(label: str, cold: float, warm: float, results: dict) -> None:
         statuses[row["status"]] = statuses.get(row["status"], 0) + 1
     print(f"{label}: {len(rows)} selectors ({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))}); "
           f"exit {results['exit_code']}")
+    moved = sum(1 for row in rows if row["status"] == "unchanged" and "labels moved" in row["detail"])
+    print(f"  of the unchanged, {moved} by the relocation argument (same code, labels moved; no solver)")
     print(f"  cold {cold:7.1f} s   warm {warm:6.1f} s   ratio {cold / max(warm, 0.01):5.1f}x")
     if eq:
         times = sorted((f["duration_s"], f["spec_id"], f["verdict"]) for f in eq)
@@ -85,6 +88,7 @@ def fixture() -> float:
                         .replace("if (block.timestamp - updatedAt >= 60) revert Stale();",
                                  "if (!(block.timestamp - updatedAt < 60)) revert Stale();"))
         forget_base("HEAD", repo)
+        shutil.rmtree(ASSEMBLY_CACHE, ignore_errors=True)
         cache = Path(tmp) / "cache"
         cold, results = run_diff(repo, "HEAD", Path(tmp) / "cold", cache)
         warm, warm_results = run_diff(repo, "HEAD", Path(tmp) / "warm", cache)
@@ -97,6 +101,7 @@ def fixture() -> float:
 def platform(base: str) -> None:
     project = toolchain.PLATFORM_PROJECT
     forget_base(base, project)
+    shutil.rmtree(ASSEMBLY_CACHE, ignore_errors=True)  # the head's assembly build too: cold means both sides
     with tempfile.TemporaryDirectory(prefix="bench-diff-") as tmp:
         cache = Path(tmp) / "cache"
         cold, results = run_diff(None, base, Path(tmp) / "cold", cache, only="UPG,EQV")

@@ -1,6 +1,7 @@
 """The upgrade certificate: for every external selector of every contract, what `verify diff` can say about it.
 
-  unchanged   the contract's runtime bytecode is identical (compiler metadata aside)
+  unchanged   the contract's runtime bytecode is identical (compiler metadata aside), or the code this selector
+              reaches is, instruction for instruction, with only jump labels moved (engines/equivalence/relocated.py)
   compared    the code changed: the selector goes to the equivalence engine (a generated EQV-* spec)
   declared    listed in the upgrade manifest as changed on purpose: the specs naming it are re-verified
   added       new in this version (nothing to compare with)
@@ -14,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import checkers.engines.equivalence.harness as harness
+from checkers.assembly import strip_metadata
+from checkers.engines.equivalence.relocated import Assembly, same_code
 from checkers.engines.equivalence.plan import ContractPlan, spec_id
 from checkers.engines.upgrade.baseline import selectors_of, signature_of
 from checkers.engines.upgrade.manifest import Declared
@@ -28,15 +31,6 @@ class Row:
     status: str  # unchanged | compared | declared | added | removed
     detail: str = ""
     spec: str | None = None  # the EQV-* spec of a compared selector
-
-
-def strip_metadata(code: str) -> str:
-    """Runtime bytecode without solc's CBOR metadata (its last two bytes give its length)."""
-    code = code.removeprefix("0x")
-    if len(code) < 4:
-        return code
-    length = int(code[-4:], 16) * 2 + 4
-    return code[:-length] if length <= len(code) else code
 
 
 def external_selectors(art: Artifact) -> list[harness.Selector]:
@@ -56,7 +50,10 @@ def deployable(target: Target) -> dict[str, Artifact]:
             if art.deployed_bytecode.removeprefix("0x") and art.source.startswith(target.layout.src + "/")}
 
 
-def build(base: Target, head: Target, declared: dict[tuple[str, str], Declared]) -> tuple[list[Row], list[ContractPlan]]:
+def build(base: Target, head: Target, declared: dict[tuple[str, str], Declared],
+          assemblies: tuple[dict[str, Assembly], dict[str, Assembly]] = ({}, {})) -> tuple[list[Row], list[ContractPlan]]:
+    """`assemblies`: (base, head) legacy assemblies of the contracts the relocation argument may read (none for a
+    contract that keeps an internal function pointer in storage: the label stored is a number from one build)."""
     rows: list[Row] = []
     plans: list[ContractPlan] = []
     old_all, new_all = deployable(base), deployable(head)
@@ -70,15 +67,18 @@ def build(base: Target, head: Target, declared: dict[tuple[str, str], Declared])
             rows += [Row(name, s.signature, s.selector, "added", "new contract") for s in new_selectors]
             continue
         old_by_selector = {s.selector: s for s in external_selectors(old)}
-        same_code = strip_metadata(old.deployed_bytecode) == strip_metadata(new.deployed_bytecode)
+        same_bytecode = strip_metadata(old.deployed_bytecode) == strip_metadata(new.deployed_bytecode)
+        old_asm, new_asm = assemblies[0].get(name), assemblies[1].get(name)
         compared = []
         for sel in new_selectors:
             if sel.selector not in old_by_selector:
                 rows.append(Row(name, sel.signature, sel.selector, "added"))
-            elif same_code:
+            elif same_bytecode:
                 rows.append(Row(name, sel.signature, sel.selector, "unchanged", "runtime bytecode identical"))
             elif (name, sel.signature) in declared:
                 rows.append(Row(name, sel.signature, sel.selector, "declared", declared[(name, sel.signature)].reason))
+            elif old_asm and new_asm and (moved := same_code(old_asm, new_asm, sel.selector.removeprefix("0x"))).same:
+                rows.append(Row(name, sel.signature, sel.selector, "unchanged", f"the code it reaches: {moved.reason}"))
             else:
                 compared.append(sel)
                 rows.append(Row(name, sel.signature, sel.selector, "compared", spec=spec_id(name, sel.signature)))

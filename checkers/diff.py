@@ -36,6 +36,7 @@ def _env(name: str, value: str) -> Iterator[None]:
 
 def run_diff(config: Config, args: argparse.Namespace) -> int:
     from checkers import cli
+    from checkers.assembly import FORGE_ARGS, assemblies
     from checkers.diff_base import base_root
     import checkers.engines.equivalence.plan as eq
     from checkers import certificate
@@ -51,14 +52,16 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
     # the base's own sources only, as mutants are built: the platform's full build (tests, scripts) costs about
     # six times as much, and the upgrade checks and the certificate read only the sources' artefacts
     root, commit = base_root(args.base, project,
-                             lambda r: Target.build(r, label="base", generic=generic, paths=(layout(r).src,)))
+                             lambda r: Target.build(r, label="base", generic=generic, paths=(layout(r).src,),
+                                                    extra_args=FORGE_ARGS))
     if _runs_tests(specs):  # then its tests too, once, before the checks' clocks start (incremental on a rerun):
         Target.build(root, label="base", generic=generic)  # left to each check, every `forge test` compiles them
     base = Target(root=root, label=f"base@{args.base}", generic=generic)
     base_doc, head_doc = bl.snapshot(base), bl.snapshot(head)
     declared = manifest.load(head.root)
     manifest.check_known(declared, {c: d["selectors"] for c, d in head_doc["contracts"].items()}, head.root)
-    rows, plans = certificate.build(base, head, declared)
+    names = _relocatable(base, head)
+    rows, plans = certificate.build(base, head, declared, (assemblies(base, names), assemblies(head, names)))
     eq_specs = _eq_selected([eq.spec_for(p, s, f"{args.base} ({commit[:10]})") for p in plans for s in p.selectors],
                             config.only)
     with tempfile.TemporaryDirectory(prefix="verify-diff-") as scratch:
@@ -74,6 +77,17 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
     results = cli._results("diff", config, specs + eq_specs, head_checks, head, stats, diff=diff)
     cli._console().print("\n".join(f"diff vs {args.base}: {line}" for line in diff["lines"]))
     return cli._finish(results, config)
+
+
+def _relocatable(base, head) -> set[str]:
+    """The contracts whose code changed and whose sources use no jump label as a number (checkers/assembly.py):
+    those the relocation argument may certify selector by selector."""
+    from checkers.assembly import pointer_as_data, strip_metadata
+
+    old, new = base.artifacts, head.artifacts
+    changed = {n for n in set(old) & set(new)
+               if strip_metadata(old[n].deployed_bytecode) != strip_metadata(new[n].deployed_bytecode)}
+    return {n for n in changed if pointer_as_data(base, n) is None and pointer_as_data(head, n) is None}
 
 
 UPGRADE_ONLY_ENGINES = frozenset({"upgrade"})

@@ -19,7 +19,7 @@ from checkers.errors import ConfigError
 
 BASE_CACHE = toolchain.REPO_ROOT / ".verify-cache" / "diff-base"
 KEEP = 3
-COMPLETE = ".complete"
+COMPLETE = ".complete-asm"  # marks a finished build; renamed when builds gained the legacy assembly
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:

@@ -28,6 +28,8 @@ class Artifact:
     bytecode: str  # creation bytecode, 0x-prefixed
     deployed_bytecode: str
     storage_layout: dict[str, Any] | None
+    # solc's legacy assembly (creation code, runtime as sub-assembly 0), when the build asked for it
+    legacy_assembly: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def function_names(self) -> set[str]:
         return {item["name"] for item in self.abi if item.get("type") == "function"}
@@ -53,21 +55,22 @@ class Target:
     @classmethod
     def build(
         cls, root: Path, label: str = "platform", force: bool = False, paths: tuple[str, ...] = (),
-        generic: bool = False,
+        generic: bool = False, extra_args: tuple[str, ...] = (),
     ) -> "Target":
-        """Build with forge; `paths` limits the build to those source paths (e.g. ("src",) for mutants)."""
+        """Build with forge; `paths` limits the build to those source paths (e.g. ("src",) for mutants);
+        `extra_args` go to forge as they are (checkers/assembly.py: another output directory, more outputs)."""
         root = root.resolve()
         lay = layout(root)  # a Foundry or a Hardhat project, or a one-line error
         with locked(build_lock(root)):  # two processes building one project would race on its out/ and cache/
-            return cls._build(root, lay, label, force, paths, generic)
+            return cls._build(root, lay, label, force, paths, generic, extra_args)
 
     @classmethod
     def _build(cls, root: Path, lay: ProjectLayout, label: str, force: bool, paths: tuple[str, ...],
-               generic: bool) -> "Target":
+               generic: bool, extra_args: tuple[str, ...] = ()) -> "Target":
         # The platform is built with its pinned 0.8.24; a user's project with the release each pragma asks for.
         use = [] if generic else ["--use", str(toolchain.solc())]
         cmd = [str(toolchain.forge()), "build", "--root", str(root), *use, "--build-info",
-               *(["--force"] if force else []), *paths]
+               *(["--force"] if force else []), *extra_args, *paths]
         env = toolchain.tool_env() | lay.forge_env()
         if generic:
             env |= compilers.build_env(root) | imports.build_env(root)
@@ -104,6 +107,7 @@ class Target:
                 bytecode=data.get("bytecode", {}).get("object", "0x"),
                 deployed_bytecode=data.get("deployedBytecode", {}).get("object", "0x"),
                 storage_layout=data.get("storageLayout"),
+                legacy_assembly=data.get("legacyAssembly"),
             )
         return found
 

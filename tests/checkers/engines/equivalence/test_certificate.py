@@ -76,6 +76,10 @@ def test_a_refactor_is_certified_equivalent_selector_by_selector(released, tmp_p
         assert table[signature]["status"] == "compared"
         assert table[signature]["verdict"] == "HOLDS_BOUNDED", table[signature]
     assert "equivalent on all" in table["deposit(uint256)"]["detail"]
+    # the functions the refactor did not touch: same code, labels moved (the relocation argument, no solver)
+    for signature in ("liquidatable(uint256)", "collateralOf(address)"):
+        assert table[signature]["status"] == "unchanged" and "labels moved" in table[signature]["detail"], \
+            table[signature]
 
 
 def test_a_changed_comparison_is_caught_with_a_replay_that_reproduces_it(released, tmp_path) -> None:
@@ -88,7 +92,9 @@ def test_a_changed_comparison_is_caught_with_a_replay_that_reproduces_it(release
     assert "replay reproduced: return data differs" in found["summary"]
     replay = Path(found["evidence"]["replay_test"].replace("<out>", str(tmp_path / "out")))
     assert replay.is_file() and "test_new_against_base" in replay.read_text()
-    assert rows(results)["deposit(uint256)"]["verdict"] == "HOLDS_BOUNDED"
+    # the other functions run the same code, moved: certified without the solver
+    deposit = rows(results)["deposit(uint256)"]
+    assert deposit["status"] == "unchanged" and "labels moved" in deposit["detail"], deposit
     out = tmp_path / "out"
     markdown = (out / "report.md").read_text()
     assert "### Upgrade certificate" in markdown and "| Book | `liquidatable(uint256)` | `0x" in markdown

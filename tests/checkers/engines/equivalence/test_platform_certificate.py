@@ -1,6 +1,6 @@
-"""`verify diff --base platform-v1` on the platform itself: the real v2 (open-interest caps, funding clamp,
-keeper batch) is certified selector by selector and exits 0; each bad upgrade, as a mutant of v2
-(`--mutant NAME`), exits 1 naming the variable or selector. Real forge + halmos runs: the base build is kept per
+"""`verify diff --base platform-v1` on the platform itself: the working tree (v2's open-interest caps, funding
+clamp and keeper batch, v3's launch phases and bands) is certified selector by selector and exits 0; each bad
+upgrade, as a mutant of it (`--mutant NAME`), exits 1 naming the variable or selector. Real forge + halmos runs: the base build is kept per
 commit (.verify-cache/diff-base), the mutants are the session's cached builds."""
 from __future__ import annotations
 
@@ -37,14 +37,7 @@ def diff(tmp: Path, *extra: str) -> tuple[int, dict]:
 
 @pytest.fixture(scope="module")
 def v2(tmp_path_factory) -> tuple[int, dict]:
-    # DataStreamOracle changed in v3 (the bands in addFeed/setCircuitBreaker), so all its selectors are compared, and
-    # halmos does not finish them within 600 s (CI, 2 cores: UNKNOWN for every one): left out here, listed as not
-    # compared; the other contracts' selectors are certified (open item: the oracle's comparison budget)
-    return diff(tmp_path_factory.mktemp("v2"), "--only", "UPG," + ",".join(f"EQV-{c}" for c in CERTIFIED))
-
-
-CERTIFIED = ("PerpetualTrading", "LiquidationEngine", "CrossChainVault", "CrossChainReceiver", "CrossChainLendingPool",
-             "PositionManager")
+    return diff(tmp_path_factory.mktemp("v2"), "--only", "UPG,EQV")
 
 
 def test_v2_is_certified_with_every_selector_listed(v2) -> None:
@@ -60,15 +53,15 @@ def test_v2_is_certified_with_every_selector_listed(v2) -> None:
     assert statuses == {"unchanged", "compared", "declared", "added"}
     declared = {(c, s) for (c, s) in manifest.load(toolchain.PLATFORM_PROJECT)}
     assert {(r["contract"], r["signature"]) for r in certificate if r["status"] == "declared"} == declared
-    compared = [r for r in certificate if r["status"] == "compared" and r["contract"] in CERTIFIED]
+    compared = [r for r in certificate if r["status"] == "compared"]
     assert compared and all(r["verdict"] == "HOLDS_BOUNDED" for r in compared), \
         [r for r in compared if r["verdict"] != "HOLDS_BOUNDED"]
-    left_out = [r for r in certificate if r["status"] == "compared" and r["contract"] not in CERTIFIED]
-    assert left_out and all(r["verdict"] == "SKIPPED" and "outside --only" in r["detail"] for r in left_out)
-    # the selectors whose string or array lengths come from state are decided, with the enumeration stated
-    rows = {(r["contract"], r["signature"]): r for r in compared}
-    for signature in ("getMarket(uint256)", "openPositionIds()", "marketIdByName(string)"):
-        assert rows[("PerpetualTrading", signature)]["verdict"] == "HOLDS_BOUNDED"
+    rows = {(r["contract"], r["signature"]): r for r in certificate}
+    # the oracle's report path, which the solver does not finish in 900 s, runs the same code, moved
+    report = rows[("DataStreamOracle", "updatePriceFromReport(bytes32,bytes)")]
+    assert report["status"] == "unchanged" and "labels moved" in report["detail"], report
+    moved = [r for r in certificate if r["status"] == "unchanged" and "labels moved" in r["detail"]]
+    assert len(moved) > 100
     assert {r["signature"] for r in certificate if r["status"] == "added"} >= {
         "setOpenInterestCap(uint256,uint256)", "setMaxFundingRate(int256)", "setMaxBatch(uint256)",
         "setLaunchControl(address)", "setForwarder(address)", "advancePhase(uint8)"}
