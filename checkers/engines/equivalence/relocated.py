@@ -79,14 +79,16 @@ def same_code(old: Assembly, new: Assembly, selector: str) -> Outcome:
         ends_old, ends_new = _dispatch(old.runtime, old.runtime_tags, value), _dispatch(new.runtime, new.runtime_tags, value)
     except _NotModelled as why:
         return Outcome(False, f"dispatcher: {why}")
+    except IndexError:  # more taken from the stack than the dispatcher put there
+        return Outcome(False, "dispatcher: not solc's")
     if set(ends_old) != set(ends_new):
         return Outcome(False, "the dispatcher branches differently")
     walk = _Lockstep(old, new)
-    for branch, end_old in ends_old.items():
-        end_new = ends_new[branch]
-        if not walk.same_end(end_old, end_new):
-            return Outcome(False, f"the dispatcher ends differently ({end_old[0]} / {end_new[0]})")
     try:
+        for branch, end_old in ends_old.items():
+            end_new = ends_new[branch]
+            if not walk.same_end(end_old, end_new):
+                return Outcome(False, f"the dispatcher ends differently ({end_old[0]} / {end_new[0]})")
         walk.run()
     except _Differs as why:
         return Outcome(False, str(why))

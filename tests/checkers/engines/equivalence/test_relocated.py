@@ -102,6 +102,11 @@ def test_a_string_constant_counts_by_its_bytes() -> None:
     assert not outcome.same and "other bytes" in outcome.reason
 
 
+def test_a_dispatcher_that_is_not_solcs_is_not_shown() -> None:
+    outcome = same_code(assembly("POP | STOP"), assembly("POP | STOP"), A)
+    assert not outcome.same and outcome.reason == "dispatcher: not solc's"
+
+
 def test_without_assembly_nothing_is_shown() -> None:
     empty = Assembly.from_legacy({})
     assert not same_code(empty, platform(), A).same
