@@ -27,6 +27,7 @@ FRAMEWORK_MAY_IMPORT = {
     "checkers.engines.upgrade.manifest": "`verify diff` reads the upgrade manifest of the head",
     "checkers.engines.equivalence.plan": "`verify diff` writes the plan the equivalence workers read",
     "checkers.engines.equivalence.harness": "the certificate lists each contract's selectors for the plan",
+    "checkers.engines.equivalence.relocated": "the certificate's same-code-moved argument decides rows before the plan",
 }
 
 
