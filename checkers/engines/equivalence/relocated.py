@@ -229,9 +229,11 @@ def _evaluate(name: str, operands: list[Any], selector: int) -> Any:
         return selector  # the call's first four bytes
     if name == "DIV" and operands == [word, 1 << 224]:
         return selector
-    if name == "LT" and operands[0] == _Sym(("CALLDATASIZE",)) and isinstance(operands[1], int) \
-            and operands[1] <= 4:
+    size = _Sym(("CALLDATASIZE",))
+    if name == "LT" and operands[0] == size and isinstance(operands[1], int) and operands[1] <= 4:
         return 0  # a call carrying a selector has at least four bytes
+    if name == "ISZERO" and operands[0] == size:
+        return 0  # (so the receive() branch of a contract that has one is not taken)
     return _Sym((name, *operands))
 
 

@@ -102,6 +102,14 @@ def test_a_string_constant_counts_by_its_bytes() -> None:
     assert not outcome.same and "other bytes" in outcome.reason
 
 
+def test_a_receive_branch_is_not_taken_by_a_call_with_a_selector() -> None:
+    receive = "CALLDATASIZE | ISZERO | PUSH [tag] 77 | JUMPI | "
+    text = (DISPATCH + FUNCTION_A + HELPER + FUNCTION_B).format(**V1)
+    text = text.replace("PUSH 0 | CALLDATALOAD", receive + "PUSH 0 | CALLDATALOAD", 1) + " | tag 77 | JUMPDEST | BALANCE | STOP"
+    with_receive = assembly(text)
+    assert same_code(with_receive, with_receive, A).same
+
+
 def test_a_dispatcher_that_is_not_solcs_is_not_shown() -> None:
     outcome = same_code(assembly("POP | STOP"), assembly("POP | STOP"), A)
     assert not outcome.same and outcome.reason == "dispatcher: not solc's"
