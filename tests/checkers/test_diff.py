@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from checkers.base import Severity, Spec
-from checkers.diff import _eq_selected, _runs_tests
+from checkers.diff import _compares, _eq_selected, _runs_tests
 
 
 def _spec(id: str, *engines: str) -> Spec:
@@ -28,3 +28,8 @@ def test_only_keeps_all_one_contract_or_one_comparison():
     assert _eq_selected(eq, ["EQV-PerpetualTrading"]) == eq[:2]
     assert _eq_selected(eq, ["EQV-CrossChainVault.router()"]) == eq[2:]
     assert _eq_selected(eq, ["UPG"]) == []
+
+
+def test_the_relocation_argument_is_made_only_when_selectors_are_compared():
+    assert _compares(None) and _compares(()) and _compares(("UPG", "EQV")) and _compares(("eqv-Book",))
+    assert not _compares(("UPG",)) and not _compares(("UPG-03", "LIQ-01"))
