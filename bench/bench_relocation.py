@@ -28,19 +28,17 @@ from checkers.engines.equivalence.relocated import same_code  # noqa: E402
 from checkers.mutants import build_mutant, load_mutants  # noqa: E402
 from checkers.target import Target  # noqa: E402
 
-FUNCTION = re.compile(r"\bfunction\s+(\w+)\s*\(([^)]*)\)([^{;]*)")
-
-
 def mutated_function(mutant, project: Path) -> tuple[str, bool] | None:
     """(name, external) of the function holding the patch's first changed line (in the original source, so that a
     removed function is found too)."""
     original = (project / mutant.replaces).read_text().splitlines()
     mutated = mutant.text(project).splitlines()
     first = next((i for i, (a, b) in enumerate(zip(original, mutated)) if a != b), min(len(original), len(mutated)))
-    for line in reversed(original[: first + 1]):
-        found = FUNCTION.search(line)
-        if found:
-            return found[1], bool(re.search(r"\b(external|public)\b", found[3]))
+    for start in range(first, -1, -1):
+        found = re.search(r"\bfunction\s+(\w+)", original[start])
+        if found:  # the header may span lines: up to its body or its semicolon
+            header = " ".join(original[start:start + 12]).split("{")[0].split(";")[0]
+            return found[1], bool(re.search(r"\)\s*[^()]*\b(external|public)\b", header))
     return None
 
 
