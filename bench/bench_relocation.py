@@ -22,11 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checkers import toolchain  # noqa: E402
-from checkers.assembly import assemblies, strip_metadata  # noqa: E402
+from checkers.assembly import assemblies, code_changed  # noqa: E402
 from checkers.certificate import deployable, external_selectors  # noqa: E402
 from checkers.engines.equivalence.relocated import same_code  # noqa: E402
 from checkers.mutants import build_mutant, load_mutants  # noqa: E402
 from checkers.target import Target  # noqa: E402
+
 
 def mutated_function(mutant, project: Path) -> tuple[str, bool] | None:
     """(name, external) of the function holding the patch's first changed line (in the original source, so that a
@@ -55,8 +56,7 @@ def main() -> None:
         mutant = mutants[name]
         built = build_mutant(mutant, project)
         old_all, new_all = deployable(head), deployable(built)
-        changed = sorted(n for n in set(old_all) & set(new_all)
-                         if strip_metadata(old_all[n].deployed_bytecode) != strip_metadata(new_all[n].deployed_bytecode))
+        changed = sorted(n for n in set(old_all) & set(new_all) if code_changed(old_all[n], new_all[n]))
         if not changed:
             print(f"{name}: no runtime code changed (layout or constructor only)")
             continue

@@ -40,7 +40,7 @@ def assemblies(target: Target, names: set[str]) -> dict[str, Assembly]:
         found |= _separate_build(target, names - set(found))
     return {name: Assembly.from_legacy(art.legacy_assembly) for name, art in found.items()
             if art.legacy_assembly and name in target.artifacts
-            and strip_metadata(art.deployed_bytecode) == strip_metadata(target.artifacts[name].deployed_bytecode)}
+            and not code_changed(art, target.artifacts[name])}
 
 
 def _separate_build(target: Target, names: set[str]) -> dict[str, Artifact]:
@@ -53,7 +53,9 @@ def _separate_build(target: Target, names: set[str]) -> dict[str, Artifact]:
                  extra_args=("--out", str(out), "--cache-path", str(place / "cache"), *FORGE_ARGS))
     built = {}
     for path in sorted(out.glob("*.sol/*.json")):
-        data = json.loads(path.read_text()) if path.stem in names else {}
+        if path.stem not in names:
+            continue
+        data = json.loads(path.read_text())
         source = next(iter(data.get("metadata", {}).get("settings", {}).get("compilationTarget", {})), "")
         if source.startswith(target.layout.src + "/"):
             built[path.stem] = Artifact(path.stem, "", [], "", data.get("deployedBytecode", {}).get("object", "0x"),
@@ -67,25 +69,39 @@ def _prune() -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def pointer_as_data(target: Target, name: str) -> str | None:
-    """Where contract `name`'s sources could treat a jump label as a number, or None. The relocation argument
-    assumes solc's labels are only jumped to; an internal function pointer is a label, so it must not be kept in
-    storage (the stored number would come from the other build), compared, or read by inline assembly."""
+def pointers_as_data(target: Target, names: set[str]) -> dict[str, str | None]:
+    """For each contract of `names`, where its sources could treat a jump label as a number, or None. The
+    relocation argument assumes solc's labels are only jumped to; an internal function pointer is a label, so it
+    must not be kept in storage (the stored number would come from the other build), compared, or read by inline
+    assembly. The build's artefacts are indexed once and each source is judged once, however many contracts share
+    it (the platform's modules share most of OpenZeppelin)."""
     out = target.out_dir
-    art = next(out.glob(f"*.sol/{name}.json"), None)
-    if art is None:
-        return f"{name}: no artefact"
-    sources = json.loads(art.read_text()).get("metadata", {}).get("sources", {})
     by_name: dict[str, list[Path]] = {}
     for path in out.rglob("*.sol/*.json"):
         by_name.setdefault(path.parent.name, []).append(path)
-    for source in sources:
-        ast = _ast(target.root, by_name, (target.root / source).resolve())
-        if ast is None:
-            return f"{source}: no syntax tree in the build"
-        if (where := _pointer_use(ast)) is not None:
-            return f"{source}: {where}"
-    return None
+    judged: dict[str, str | None] = {}
+
+    def judge(source: str) -> str | None:
+        if source not in judged:
+            ast = _ast(target.root, by_name, (target.root / source).resolve())
+            where = "no syntax tree in the build" if ast is None else _pointer_use(ast)
+            judged[source] = None if where is None else f"{source}: {where}"
+        return judged[source]
+
+    found: dict[str, str | None] = {}
+    for name in sorted(names):
+        art = next(out.glob(f"*.sol/{name}.json"), None)
+        if art is None:
+            found[name] = f"{name}: no artefact"
+            continue
+        sources = json.loads(art.read_text()).get("metadata", {}).get("sources", {})
+        found[name] = next((why for why in map(judge, sources) if why is not None), None)
+    return found
+
+
+def code_changed(old: Artifact, new: Artifact) -> bool:
+    """Whether two builds of a contract differ in runtime bytecode, compiler metadata aside."""
+    return strip_metadata(old.deployed_bytecode) != strip_metadata(new.deployed_bytecode)
 
 
 def _ast(root: Path, by_name: dict[str, list[Path]], source: Path) -> dict | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import checkers.engines.equivalence.harness as harness
-from checkers.assembly import strip_metadata
+from checkers.assembly import code_changed
 from checkers.engines.equivalence.relocated import Assembly, same_code
 from checkers.engines.equivalence.plan import ContractPlan, spec_id
 from checkers.engines.upgrade.baseline import selectors_of, signature_of
@@ -53,7 +53,7 @@ def deployable(target: Target) -> dict[str, Artifact]:
 def build(base: Target, head: Target, declared: dict[tuple[str, str], Declared],
           assemblies: tuple[dict[str, Assembly], dict[str, Assembly]] = ({}, {})) -> tuple[list[Row], list[ContractPlan]]:
     """`assemblies`: (base, head) legacy assemblies of the contracts the relocation argument may read (none for a
-    contract that keeps an internal function pointer in storage: the label stored is a number from one build)."""
+    contract whose sources could use a jump label as a number: `verify diff` leaves those out)."""
     rows: list[Row] = []
     plans: list[ContractPlan] = []
     old_all, new_all = deployable(base), deployable(head)
@@ -67,7 +67,7 @@ def build(base: Target, head: Target, declared: dict[tuple[str, str], Declared],
             rows += [Row(name, s.signature, s.selector, "added", "new contract") for s in new_selectors]
             continue
         old_by_selector = {s.selector: s for s in external_selectors(old)}
-        same_bytecode = strip_metadata(old.deployed_bytecode) == strip_metadata(new.deployed_bytecode)
+        same_bytecode = not code_changed(old, new)
         old_asm, new_asm = assemblies[0].get(name), assemblies[1].get(name)
         compared = []
         for sel in new_selectors:

@@ -82,12 +82,12 @@ def run_diff(config: Config, args: argparse.Namespace) -> int:
 def _relocatable(base, head) -> set[str]:
     """The contracts whose code changed and whose sources use no jump label as a number (checkers/assembly.py):
     those the relocation argument may certify selector by selector."""
-    from checkers.assembly import pointer_as_data, strip_metadata
+    from checkers.assembly import code_changed, pointers_as_data
 
     old, new = base.artifacts, head.artifacts
-    changed = {n for n in set(old) & set(new)
-               if strip_metadata(old[n].deployed_bytecode) != strip_metadata(new[n].deployed_bytecode)}
-    return {n for n in changed if pointer_as_data(base, n) is None and pointer_as_data(head, n) is None}
+    changed = {n for n in set(old) & set(new) if code_changed(old[n], new[n])}
+    unsafe = [pointers_as_data(target, changed) for target in (base, head)]
+    return {n for n in changed if unsafe[0][n] is None and unsafe[1][n] is None}
 
 
 UPGRADE_ONLY_ENGINES = frozenset({"upgrade"})
